@@ -1,0 +1,46 @@
+import path from 'node:path';
+
+/** Typed configuration read once from the environment; every variable is documented in the README. */
+export interface Config {
+  port: number;
+  host: string;
+  /** External PostgreSQL; when unset an embedded server is launched under `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  logLevel: string;
+  /** Tenant used until the identity layer supplies one per caller. */
+  defaultTenant: string;
+  /** Public base URL used in Location headers and Bundle links. */
+  baseUrl: string;
+  embeddedPgPort: number;
+  dbPoolSize: number;
+  /** Largest accepted request body in bytes. */
+  bodyLimit: number;
+  shutdownGraceMs: number;
+}
+
+function int(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = int(env.PORT, 8080, 'PORT');
+  const host = env.HOST || '0.0.0.0';
+  const publicHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  return {
+    port,
+    host,
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(env.DATA_DIR || './data'),
+    logLevel: env.LOG_LEVEL || 'info',
+    defaultTenant: env.OPENVISIT_TENANT || 'default',
+    baseUrl: (env.BASE_URL || `http://${publicHost}:${port}`).replace(/\/$/, ''),
+    embeddedPgPort: int(env.EMBEDDED_PG_PORT, 5433, 'EMBEDDED_PG_PORT'),
+    dbPoolSize: int(env.DB_POOL_SIZE, 20, 'DB_POOL_SIZE'),
+    bodyLimit: int(env.BODY_LIMIT_BYTES, 16 * 1024 * 1024, 'BODY_LIMIT_BYTES'),
+    shutdownGraceMs: int(env.SHUTDOWN_GRACE_MS, 10_000, 'SHUTDOWN_GRACE_MS'),
+  };
+}

