@@ -17,6 +17,8 @@ export interface Config {
   /** Largest accepted request body in bytes. */
   bodyLimit: number;
   shutdownGraceMs: number;
+  /** Interval of the outbox relay's safety-net poll; commits on this node are published at once. */
+  outboxPollMs: number;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -42,5 +44,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolSize: int(env.DB_POOL_SIZE, 20, 'DB_POOL_SIZE'),
     bodyLimit: int(env.BODY_LIMIT_BYTES, 16 * 1024 * 1024, 'BODY_LIMIT_BYTES'),
     shutdownGraceMs: int(env.SHUTDOWN_GRACE_MS, 10_000, 'SHUTDOWN_GRACE_MS'),
+    outboxPollMs: Math.max(10, int(env.OUTBOX_POLL_MS, 1000, 'OUTBOX_POLL_MS')),
   };
 }

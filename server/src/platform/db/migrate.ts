@@ -65,18 +65,17 @@ export async function migrate(url: string, sources: MigrationSource[]): Promise<
       const key = `${f.scope}/${f.version}`;
       const prior = seen.get(key);
       if (prior !== undefined) {
-        if (prior !== f.checksum) throw new Error(`migration ${key}_${f.name} was changed after it was applied`);
+        if (prior !== f.checksum)
+          throw new Error(`migration ${key}_${f.name} was changed after it was applied`);
         continue;
       }
       await client.query('BEGIN');
       try {
         await client.query(f.sql);
-        await client.query('INSERT INTO schema_migration (scope, version, name, checksum) VALUES ($1, $2, $3, $4)', [
-          f.scope,
-          f.version,
-          f.name,
-          f.checksum,
-        ]);
+        await client.query(
+          'INSERT INTO schema_migration (scope, version, name, checksum) VALUES ($1, $2, $3, $4)',
+          [f.scope, f.version, f.name, f.checksum],
+        );
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK');
@@ -92,7 +91,10 @@ export async function migrate(url: string, sources: MigrationSource[]): Promise<
 }
 
 /** True when every known migration has been applied (readiness). */
-export async function pendingMigrations(db: { global: (sql: string) => Promise<pg.QueryResult> }, sources: MigrationSource[]): Promise<number> {
+export async function pendingMigrations(
+  db: { global: (sql: string) => Promise<pg.QueryResult> },
+  sources: MigrationSource[],
+): Promise<number> {
   const res = await db.global('SELECT scope, version FROM schema_migration');
   const have = new Set(res.rows.map((r) => `${String(r.scope)}/${String(r.version)}`));
   return readSources(sources).filter((f) => !have.has(`${f.scope}/${f.version}`)).length;

@@ -6,7 +6,11 @@ export type Row = Record<string, unknown>;
 export interface Queryable {
   query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<pg.QueryResult<R>>;
   /** A named (server-side prepared) statement: for hot paths that run the same SQL many times. */
-  prepared<R extends Row = Row>(name: string, sql: string, params: readonly unknown[]): Promise<pg.QueryResult<R>>;
+  prepared<R extends Row = Row>(
+    name: string,
+    sql: string,
+    params: readonly unknown[],
+  ): Promise<pg.QueryResult<R>>;
 }
 
 export interface PoolStats {
@@ -78,7 +82,9 @@ export class Database {
   ): Promise<pg.QueryResult<R>> {
     const client = await this.checkout(tenantId);
     try {
-      return await client.query<R>(name ? { name, text: sql, values: params as unknown[] } : { text: sql, values: params as unknown[] });
+      return await client.query<R>(
+        name ? { name, text: sql, values: params as unknown[] } : { text: sql, values: params as unknown[] },
+      );
     } finally {
       client.release();
     }
@@ -130,7 +136,10 @@ export class Database {
   }
 
   /** Tenant-independent statements on tables without tenant rows (tenant directory, search_param). */
-  async global<R extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<pg.QueryResult<R>> {
+  async global<R extends Row = Row>(
+    sql: string,
+    params: readonly unknown[] = [],
+  ): Promise<pg.QueryResult<R>> {
     return this.pool.query<R>(sql, params as unknown[]);
   }
 

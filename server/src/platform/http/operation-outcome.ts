@@ -19,6 +19,7 @@ export type IssueCode =
   | 'conflict'
   | 'exception'
   | 'timeout'
+  | 'transient'
   | 'throttled'
   | 'informational'
   | 'too-costly'

@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+} from 'fastify';
+import type { Config } from './config.js';
+import { definitions, type Definitions } from './fhir/definitions/index.js';
+import { fhirRestPlugin } from './fhir/rest/plugin.js';
+import { fhirMigrations } from './fhir/storage/migrations.js';
+import { SearchParamRegistry } from './fhir/storage/search-param-registry.js';
+import { platformMigrations, type MigrationSource } from './platform/db/migrate.js';
+import type { Database } from './platform/db/pool.js';
+import { outboxStats } from './platform/events/outbox-relay.js';
+import { healthPlugin } from './platform/health/plugin.js';
+import { bodyParsersPlugin } from './platform/http/body-parsers.js';
+import { errorHandlerPlugin } from './platform/http/error-handler.js';
+import { requestId } from './platform/http/request-id.js';
+import { securityHeadersPlugin } from './platform/http/security-headers.js';
+import { Lifecycle } from './platform/lifecycle.js';
+import { createLogger } from './platform/observability/logger.js';
+import { metricsPlugin } from './platform/observability/metrics.js';
+import { requestLogPlugin } from './platform/observability/request-log.js';
+import { openApiPlugin } from './platform/openapi/plugin.js';
+
+export const FHIR_PREFIX = '/fhir/R4';
+
+export interface AppDeps {
+  config: Config;
+  /** Pool on the migrated database (see main.ts). */
+  db: Database;
+  /** Id of `config.defaultTenant`, from ensureTenant. */
+  tenantId: number;
+  /** Replaced by the identity layer: maps a request to its tenant. Defaults to `tenantId`. */
+  tenantOf?: (req: FastifyRequest) => number;
+  defs?: Definitions;
+  registry?: SearchParamRegistry;
+  /** Told after each commit that wrote outbox rows (the relay's kick). */
+  onCommitted?: () => void;
+  /** The migrations readiness compares against; platform + FHIR by default. */
+  migrations?: MigrationSource[];
+  lifecycle?: Lifecycle;
+  /** From createLogger (platform/observability/logger.ts); one at LOG_LEVEL on stdout by default. */
+  logger?: FastifyBaseLogger;
+}
+
+export const appMigrations: MigrationSource[] = [platformMigrations, fhirMigrations];
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version?: string;
+  };
+  return pkg.version ?? '0.0.0';
+}
+
+/**
+ * The HTTP application: platform plugins first (they hook every route registered after them),
+ * then the operational routes, then the FHIR API. Not yet `ready()`: callers may add routes.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, db } = deps;
+  const lifecycle = deps.lifecycle ?? new Lifecycle();
+  const defs = deps.defs ?? definitions();
+  const registry = deps.registry ?? (await SearchParamRegistry.load(db, defs));
+
+  const logger: FastifyBaseLogger = deps.logger ?? createLogger({ level: config.logLevel });
+  const app = Fastify({
+    loggerInstance: logger,
+    // Fastify's request logging writes the URL (ids, search values); request-log.ts logs templates instead.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
+    genReqId: requestId,
+    requestIdHeader: false,
+    bodyLimit: config.bodyLimit,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  await app.register(securityHeadersPlugin);
+  await app.register(errorHandlerPlugin, { bodyLimit: config.bodyLimit });
+  await app.register(bodyParsersPlugin, { bodyLimit: config.bodyLimit });
+  await app.register(requestLogPlugin);
+  await app.register(openApiPlugin, { version: packageVersion(), baseUrl: config.baseUrl });
+  await app.register(metricsPlugin, { pool: () => db.stats(), outbox: () => outboxStats(db) });
+  await app.register(healthPlugin, { db, migrations: deps.migrations ?? appMigrations, lifecycle });
+
+  await app.register(fhirRestPlugin, {
+    prefix: FHIR_PREFIX,
+    db,
+    defs,
+    registry,
+    fhirBaseUrl: `${config.baseUrl}${FHIR_PREFIX}`,
+    tenantOf: deps.tenantOf ?? (() => deps.tenantId),
+    onCommitted: deps.onCommitted ?? (() => undefined),
+    bodyLimit: config.bodyLimit,
+  });
+  return app;
+}
