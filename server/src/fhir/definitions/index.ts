@@ -25,7 +25,8 @@ export class Definitions {
     this.resourceTypeSet = new Set(this.resourceTypes);
     const domain = new Set(this.resourceTypes.filter((t) => this.isA(t, 'DomainResource')));
     this.searchParams = loadSearchParams(this.resourceTypes, domain);
-    for (const params of this.searchParams.values()) for (const p of params.values()) this.byUrl.set(p.url, p);
+    for (const params of this.searchParams.values())
+      for (const p of params.values()) this.byUrl.set(p.url, p);
   }
 
   isResourceType(name: string): boolean {

@@ -63,7 +63,10 @@ export function expressionFor(expression: string | undefined, resourceType: stri
 }
 
 /** The search parameters of R4, per concrete resource type, from Bundle-searchParams.json. */
-export function loadSearchParams(resourceTypes: string[], domainResourceTypes: Set<string>): Map<string, Map<string, SearchParamDef>> {
+export function loadSearchParams(
+  resourceTypes: string[],
+  domainResourceTypes: Set<string>,
+): Map<string, Map<string, SearchParamDef>> {
   const bundle = readPackageJson<{ entry: { resource: RawSearchParameter }[] }>('Bundle-searchParams.json');
   const byType = new Map<string, Map<string, SearchParamDef>>(resourceTypes.map((t) => [t, new Map()]));
   for (const { resource: sp } of bundle.entry) {

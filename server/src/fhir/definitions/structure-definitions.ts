@@ -14,7 +14,10 @@ interface RawElement {
   type?: RawType[];
   isSummary?: boolean;
   isModifier?: boolean;
-  binding?: { strength: ElementDef['binding'] extends infer B ? (B extends { strength: infer S } ? S : never) : never; valueSet?: string };
+  binding?: {
+    strength: ElementDef['binding'] extends infer B ? (B extends { strength: infer S } ? S : never) : never;
+    valueSet?: string;
+  };
   contentReference?: string;
 }
 export interface RawStructureDefinition {
@@ -63,7 +66,11 @@ function toElementDef(e: RawElement): ElementDef {
     isSummary: e.isSummary === true,
     isModifier: e.isModifier === true,
   };
-  if (e.binding) def.binding = { strength: e.binding.strength, ...(e.binding.valueSet ? { valueSet: e.binding.valueSet } : {}) };
+  if (e.binding)
+    def.binding = {
+      strength: e.binding.strength,
+      ...(e.binding.valueSet ? { valueSet: e.binding.valueSet } : {}),
+    };
   if (e.contentReference) def.contentReference = e.contentReference.replace(/^#/, '');
   const regex = e.type?.[0]?.extension?.find((x) => x.url === REGEX_EXT)?.valueString;
   if (regex) def.regex = regex;

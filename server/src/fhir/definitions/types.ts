@@ -46,15 +46,7 @@ export interface TypeDef {
 }
 
 export type SearchParamType =
-  | 'number'
-  | 'date'
-  | 'string'
-  | 'token'
-  | 'reference'
-  | 'composite'
-  | 'quantity'
-  | 'uri'
-  | 'special';
+  'number' | 'date' | 'string' | 'token' | 'reference' | 'composite' | 'quantity' | 'uri' | 'special';
 
 export interface SearchParamComponent {
   /** Canonical URL of the component's SearchParameter. */

@@ -1,7 +1,16 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Database } from '../../platform/db/pool.js';
 import type { Definitions } from '../definitions/index.js';
+import type { InteractionDeps } from '../interactions/deps.js';
+import { createIndexer } from '../search/indexer/index.js';
+import { SearchEngine } from '../search/query/index.js';
+import { ResourceStore } from '../storage/resource-store.js';
 import type { SearchParamRegistry } from '../storage/search-param-registry.js';
+import { validateResource } from '../validation/index.js';
+import type { RestContext, Searcher } from './context.js';
+import { instanceRoutes } from './routes-instance.js';
+import { systemRoutes } from './routes-system.js';
+import { typeRoutes } from './routes-type.js';
 
 /** What the FHIR REST layer needs from the app; app.ts registers it under prefix `/fhir/R4`. */
 export interface FhirRestOptions {
@@ -15,11 +24,40 @@ export interface FhirRestOptions {
   /** Called after a transaction that wrote outbox rows commits, so the relay publishes at once. */
   onCommitted: () => void;
   bodyLimit: number;
+  software?: { name: string; version: string };
 }
 
-export const fhirRestPlugin: FastifyPluginAsync<FhirRestOptions> = async (app) => {
-  app.get('/metadata', async (_req, reply) => {
-    reply.type('application/fhir+json');
-    return { resourceType: 'CapabilityStatement', status: 'draft', kind: 'instance', fhirVersion: '4.0.1', format: ['json'] };
+/** The FHIR R4 REST API: instance, type and system interactions over the storage and search layers. */
+export const fhirRestPlugin: FastifyPluginAsync<FhirRestOptions> = async (app, opts) => {
+  const indexer = createIndexer(opts.defs, { baseUrl: opts.fhirBaseUrl });
+  const engine = new SearchEngine({
+    db: opts.db,
+    defs: opts.defs,
+    registry: opts.registry,
+    fhirBaseUrl: opts.fhirBaseUrl,
   });
+  const deps: InteractionDeps = {
+    defs: opts.defs,
+    store: new ResourceStore(opts.registry, indexer),
+    validate: (resource, resourceType) => validateResource(resource, resourceType ? { resourceType } : {}),
+    matcher: {
+      match: (q, tenantId, resourceType, criteria, limit) =>
+        engine.findIds(tenantId, { resourceType, params: criteria, strict: true }, { limit, q }),
+    },
+  };
+  const searcher: Searcher = {
+    search: async (scope, request, selfPath) =>
+      (await engine.search(scope.tenantId, request, selfPath)).bundle,
+  };
+  const ctx: RestContext = {
+    db: opts.db,
+    deps,
+    searcher,
+    fhirBaseUrl: opts.fhirBaseUrl,
+    tenantOf: opts.tenantOf,
+    onCommitted: opts.onCommitted,
+  };
+  systemRoutes(app, ctx, opts.software ?? { name: 'OpenVisit', version: '0.1.0' });
+  typeRoutes(app, ctx);
+  instanceRoutes(app, ctx);
 };

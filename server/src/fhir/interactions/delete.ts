@@ -1,0 +1,59 @@
+import { conflict, notFound, preconditionFailed } from '../../platform/http/operation-outcome.js';
+import { VersionConflict, type StoredVersion } from '../storage/resource-store.js';
+import { lockCriteria, parseCriteria } from './criteria.js';
+import type { InteractionDeps, Scope } from './deps.js';
+import { checkId, checkType } from './request-body.js';
+
+export interface DeleteResult {
+  /** The deletion version written; undefined when the resource was already deleted (nothing to do). */
+  stored?: StoredVersion;
+}
+
+const MAX_ATTEMPTS = 5;
+
+/** Deletes a resource: 404 when it never existed; deleting a deleted resource succeeds and changes nothing. */
+export async function deleteResource(
+  deps: InteractionDeps,
+  scope: Scope,
+  type: string,
+  id: string,
+  ifMatch?: number,
+): Promise<DeleteResult> {
+  checkType(deps, type);
+  checkId(id);
+  for (let attempt = 0; ; attempt++) {
+    const current = await deps.store.read(scope.q, scope.tenantId, type, id);
+    if (!current) throw notFound(`${type} resource not found`);
+    if (current.deleted) return {};
+    if (ifMatch !== undefined && ifMatch !== current.versionId) {
+      throw preconditionFailed(
+        'The resource was changed by someone else (If-Match does not match the current version)',
+      );
+    }
+    try {
+      return { stored: await deps.store.delete(scope.q, scope.tenantId, type, id, current.versionId) };
+    } catch (err) {
+      if (!(err instanceof VersionConflict)) throw err;
+      if (ifMatch !== undefined) throw preconditionFailed('The resource was changed by someone else');
+      if (attempt >= MAX_ATTEMPTS) throw conflict('The resource is being changed concurrently; try again');
+    }
+  }
+}
+
+/** DELETE Type?criteria: deletes the single match; none is a no-op; several answer 412. */
+export async function conditionalDelete(
+  deps: InteractionDeps,
+  scope: Scope,
+  type: string,
+  criteriaText: string,
+): Promise<DeleteResult> {
+  checkType(deps, type);
+  const criteria = parseCriteria(criteriaText, type);
+  await lockCriteria(scope, type, criteria);
+  const matches = await deps.matcher.match(scope.q, scope.tenantId, type, criteria, 2);
+  if (matches.length > 1)
+    throw preconditionFailed('Conditional delete: the criteria match more than one resource');
+  const match = matches[0];
+  if (!match) return {};
+  return deleteResource(deps, scope, type, match.id);
+}

@@ -1,0 +1,36 @@
+import { gone, notFound } from '../../platform/http/operation-outcome.js';
+import type { StoredVersion } from '../storage/resource-store.js';
+import type { InteractionDeps, Scope } from './deps.js';
+import { checkId, checkType } from './request-body.js';
+
+/** The current version; 404 when it never existed, 410 when it is deleted. */
+export async function readResource(
+  deps: InteractionDeps,
+  scope: Scope,
+  type: string,
+  id: string,
+): Promise<StoredVersion> {
+  checkType(deps, type);
+  checkId(id);
+  const found = await deps.store.read(scope.q, scope.tenantId, type, id);
+  if (!found) throw notFound(`${type} resource not found`);
+  if (found.deleted) throw gone(`${type} resource was deleted`);
+  return found;
+}
+
+export async function vreadResource(
+  deps: InteractionDeps,
+  scope: Scope,
+  type: string,
+  id: string,
+  versionId: string,
+): Promise<StoredVersion> {
+  checkType(deps, type);
+  checkId(id);
+  const vid = Number(versionId);
+  if (!Number.isInteger(vid) || vid < 1) throw notFound('No such version');
+  const found = await deps.store.vread(scope.q, scope.tenantId, type, id, vid);
+  if (!found) throw notFound(`${type} resource version not found`);
+  if (found.deleted) throw gone(`${type} resource version is a deletion`);
+  return found;
+}

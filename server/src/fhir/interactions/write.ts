@@ -1,0 +1,244 @@
+import { applyPatch, type Operation } from 'fast-json-patch';
+import {
+  badRequest,
+  conflict,
+  FhirError,
+  notFound,
+  preconditionFailed,
+  unprocessable,
+} from '../../platform/http/operation-outcome.js';
+import {
+  IdTaken,
+  VersionConflict,
+  type FhirResource,
+  type StoredVersion,
+} from '../storage/resource-store.js';
+import { lockCriteria, parseCriteria } from './criteria.js';
+import type { InteractionDeps, Scope } from './deps.js';
+import { checkId, checkResource, checkType } from './request-body.js';
+
+export interface WriteResult {
+  /** 201 when a resource (or a new life of a deleted one) was created, 200 otherwise. */
+  status: 200 | 201;
+  stored: StoredVersion;
+}
+
+const MAX_ATTEMPTS = 5;
+
+/** Create with a server-assigned id; with `ifNoneExist`, only when nothing matches (conditional create). */
+export async function createResource(
+  deps: InteractionDeps,
+  scope: Scope,
+  type: string,
+  body: unknown,
+  ifNoneExist?: string,
+  /** An id chosen in advance, e.g. for a transaction entry that others reference by its urn:uuid. */
+  assignedId?: string,
+): Promise<WriteResult> {
+  checkType(deps, type);
+  const resource = checkResource(deps, body, type);
+  if (ifNoneExist !== undefined) {
+    const criteria = parseCriteria(ifNoneExist, type);
+    await lockCriteria(scope, type, criteria);
+    const matches = await deps.matcher.match(scope.q, scope.tenantId, type, criteria, 2);
+    if (matches.length > 1)
+      throw preconditionFailed('Conditional create: the criteria match more than one resource');
+    const match = matches[0];
+    if (match) {
+      const existing = await deps.store.read(scope.q, scope.tenantId, type, match.id);
+      if (existing && !existing.deleted) return { status: 200, stored: existing };
+    }
+  }
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return { status: 201, stored: await deps.store.create(scope.q, scope.tenantId, resource, assignedId) };
+    } catch (err) {
+      if (err instanceof IdTaken && assignedId !== undefined)
+        throw conflict('The assigned id is already taken');
+      // a random UUID colliding is practically impossible; retry rather than fail if it ever happens
+      if (!(err instanceof IdTaken) || attempt >= MAX_ATTEMPTS) throw err;
+    }
+  }
+}
+
+/**
+ * Update, or create with the client's id when the resource doesn't exist (update-as-create).
+ * `ifMatch` (the version the client saw) makes the update conditional on it: 412 when stale.
+ */
+export async function updateResource(
+  deps: InteractionDeps,
+  scope: Scope,
+  type: string,
+  id: string,
+  body: unknown,
+  ifMatch?: number,
+): Promise<WriteResult> {
+  checkType(deps, type);
+  checkId(id);
+  const resource = checkResource(deps, body, type);
+  if (resource.id === undefined) throw badRequest('An update must carry the resource id', ['id']);
+  if (resource.id !== id) throw badRequest('The resource id does not match the id in the URL', ['id']);
+  return writeVersion(deps, scope, resource, id, ifMatch, 'PUT');
+}
+
+async function writeVersion(
+  deps: InteractionDeps,
+  scope: Scope,
+  resource: FhirResource,
+  id: string,
+  ifMatch: number | undefined,
+  method: 'PUT' | 'PATCH',
+): Promise<WriteResult> {
+  const type = resource.resourceType;
+  for (let attempt = 0; ; attempt++) {
+    const current = await deps.store.read(scope.q, scope.tenantId, type, id);
+    if (ifMatch !== undefined && (!current || current.deleted || current.versionId !== ifMatch)) {
+      throw preconditionFailed(
+        'The resource was changed by someone else (If-Match does not match the current version)',
+      );
+    }
+    try {
+      if (!current)
+        return { status: 201, stored: await deps.store.create(scope.q, scope.tenantId, resource, id) };
+      const stored = await deps.store.update(
+        scope.q,
+        scope.tenantId,
+        resource,
+        id,
+        current.versionId,
+        method,
+      );
+      return { status: current.deleted ? 201 : 200, stored };
+    } catch (err) {
+      const raced = err instanceof VersionConflict || err instanceof IdTaken;
+      if (!raced) throw err;
+      if (ifMatch !== undefined) throw preconditionFailed('The resource was changed by someone else');
+      if (attempt >= MAX_ATTEMPTS) throw conflict('The resource is being changed concurrently; try again');
+    }
+  }
+}
+
+/** PUT Type?criteria: update the one match, create when none, 412 when several. */
+export async function conditionalUpdate(
+  deps: InteractionDeps,
+  scope: Scope,
+  type: string,
+  criteriaText: string,
+  body: unknown,
+  ifMatch?: number,
+): Promise<WriteResult> {
+  checkType(deps, type);
+  const resource = checkResource(deps, body, type);
+  const criteria = parseCriteria(criteriaText, type);
+  await lockCriteria(scope, type, criteria);
+  const matches = await deps.matcher.match(scope.q, scope.tenantId, type, criteria, 2);
+  if (matches.length > 1)
+    throw preconditionFailed('Conditional update: the criteria match more than one resource');
+  const match = matches[0];
+  if (match) {
+    if (resource.id !== undefined && resource.id !== match.id) {
+      throw badRequest('The resource id does not match the resource found by the criteria', ['id']);
+    }
+    return writeVersion(deps, scope, resource, match.id, ifMatch, 'PUT');
+  }
+  if (resource.id !== undefined) {
+    checkId(resource.id);
+    return writeVersion(deps, scope, resource, resource.id, ifMatch, 'PUT');
+  }
+  return { status: 201, stored: await deps.store.create(scope.q, scope.tenantId, resource) };
+}
+
+/** JSON Patch (RFC 6902) applied to the current version, then validated like an update. */
+export async function patchResource(
+  deps: InteractionDeps,
+  scope: Scope,
+  type: string,
+  id: string,
+  patch: unknown,
+  ifMatch?: number,
+): Promise<WriteResult> {
+  checkType(deps, type);
+  checkId(id);
+  const ops = checkPatch(patch);
+  for (let attempt = 0; ; attempt++) {
+    const current = await deps.store.read(scope.q, scope.tenantId, type, id);
+    if (!current) throw notFound(`${type} resource not found`);
+    if (current.deleted || current.content === null)
+      throw new FhirError(410, {
+        severity: 'error',
+        code: 'deleted',
+        diagnostics: `${type} resource was deleted`,
+      });
+    if (ifMatch !== undefined && current.versionId !== ifMatch) {
+      throw preconditionFailed(
+        'The resource was changed by someone else (If-Match does not match the current version)',
+      );
+    }
+    const patched = applyOps(JSON.parse(current.content) as FhirResource, ops);
+    if (patched.resourceType !== type || patched.id !== id) {
+      throw unprocessable('A patch may not change the resourceType or id');
+    }
+    const resource = checkResource(deps, patched, type);
+    try {
+      const stored = await deps.store.update(
+        scope.q,
+        scope.tenantId,
+        resource,
+        id,
+        current.versionId,
+        'PATCH',
+      );
+      return { status: 200, stored };
+    } catch (err) {
+      if (!(err instanceof VersionConflict)) throw err;
+      if (ifMatch !== undefined) throw preconditionFailed('The resource was changed by someone else');
+      if (attempt >= MAX_ATTEMPTS) throw conflict('The resource is being changed concurrently; try again');
+    }
+  }
+}
+
+/** PATCH Type?criteria: patch the single match. */
+export async function conditionalPatch(
+  deps: InteractionDeps,
+  scope: Scope,
+  type: string,
+  criteriaText: string,
+  patch: unknown,
+  ifMatch?: number,
+): Promise<WriteResult> {
+  checkType(deps, type);
+  const criteria = parseCriteria(criteriaText, type);
+  const matches = await deps.matcher.match(scope.q, scope.tenantId, type, criteria, 2);
+  if (matches.length > 1)
+    throw preconditionFailed('Conditional patch: the criteria match more than one resource');
+  const match = matches[0];
+  if (!match) throw notFound('Conditional patch: no resource matches the criteria');
+  return patchResource(deps, scope, type, match.id, patch, ifMatch);
+}
+
+function checkPatch(patch: unknown): Operation[] {
+  if (!Array.isArray(patch) || patch.length === 0) {
+    throw badRequest('A JSON Patch must be a non-empty array of operations');
+  }
+  for (const [i, op] of patch.entries()) {
+    const o = op as { op?: unknown; path?: unknown };
+    if (!op || typeof op !== 'object' || typeof o.op !== 'string' || typeof o.path !== 'string') {
+      throw badRequest(`JSON Patch operation ${i} needs "op" and "path"`);
+    }
+    if (!['add', 'remove', 'replace', 'move', 'copy', 'test'].includes(o.op)) {
+      throw badRequest(`JSON Patch operation ${i} has an unknown op`);
+    }
+  }
+  return patch as Operation[];
+}
+
+function applyOps(doc: FhirResource, ops: Operation[]): FhirResource {
+  try {
+    return applyPatch(doc, ops, true, false).newDocument;
+  } catch (err) {
+    const name = (err as { name?: string }).name;
+    // a failed "test" operation is a precondition, anything else an invalid patch for this resource
+    if (name === 'TEST_OPERATION_FAILED') throw unprocessable('JSON Patch test operation failed');
+    throw unprocessable('The JSON Patch cannot be applied to this resource');
+  }
+}

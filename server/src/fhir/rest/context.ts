@@ -1,0 +1,52 @@
+import type { FastifyRequest } from 'fastify';
+import type { Database } from '../../platform/db/pool.js';
+import type { InteractionDeps, Scope } from '../interactions/deps.js';
+
+/** A search over one type (or all types when resourceType is undefined) answering a searchset Bundle. */
+export interface Searcher {
+  search(
+    scope: Scope,
+    request: { resourceType?: string; params: [string, string][]; strict: boolean },
+    /** The request path + query the `self` link is built from */
+    selfPath: string,
+  ): Promise<string>;
+}
+
+export interface RestContext {
+  db: Database;
+  deps: InteractionDeps;
+  searcher: Searcher;
+  fhirBaseUrl: string;
+  tenantOf: (req: FastifyRequest) => number;
+  onCommitted: () => void;
+}
+
+/** Runs an interaction on one connection of the caller's tenant. */
+export function inTenant<T>(
+  ctx: RestContext,
+  req: FastifyRequest,
+  fn: (scope: Scope) => Promise<T>,
+): Promise<T> {
+  const tenantId = ctx.tenantOf(req);
+  return ctx.db.withTenant(tenantId, (q) => fn({ tenantId, q }));
+}
+
+/** Runs an interaction in one transaction of the caller's tenant (conditional writes, Bundles). */
+export function inTransaction<T>(
+  ctx: RestContext,
+  req: FastifyRequest,
+  fn: (scope: Scope) => Promise<T>,
+): Promise<T> {
+  const tenantId = ctx.tenantOf(req);
+  return ctx.db.transaction(tenantId, (q) => fn({ tenantId, q }));
+}
+
+export function queryPairs(req: FastifyRequest): [string, string][] {
+  const raw = req.raw.url ?? '';
+  const q = raw.indexOf('?');
+  return q < 0 ? [] : [...new URLSearchParams(raw.slice(q + 1)).entries()];
+}
+
+export function flag(pairs: [string, string][], name: string): string | undefined {
+  return pairs.find(([k]) => k === name)?.[1];
+}

@@ -1,0 +1,237 @@
+import crypto from 'node:crypto';
+import type { Queryable } from '../../platform/db/pool.js';
+import type { ResourceChangedPayload } from '../../platform/events/types.js';
+import type { IndexRows } from '../search/index-rows.js';
+import { indexParams } from './index-params.js';
+import type { SearchParamRegistry } from './search-param-registry.js';
+import { CREATE_SQL, DELETE_SQL, UPDATE_SQL } from './write-statements.js';
+
+export type FhirResource = Record<string, unknown> & { resourceType: string; id?: string };
+
+/** One version of a resource as stored: `content` is the exact JSON served (null when deleted). */
+export interface StoredVersion {
+  rid: string;
+  resourceType: string;
+  id: string;
+  versionId: number;
+  lastUpdated: string;
+  deleted: boolean;
+  content: string | null;
+}
+
+export interface Indexer {
+  extract(resource: Record<string, unknown>): IndexRows;
+}
+
+export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+type VersionRow = {
+  rid: string;
+  version_id: number;
+  last_updated: Date;
+  deleted: boolean;
+  content: string | null;
+};
+
+const UNIQUE_VIOLATION = '23505';
+
+/** Thrown when the version a writer based its change on is no longer current. */
+export class VersionConflict extends Error {
+  constructor(readonly currentVersion: number | undefined) {
+    super('version conflict');
+  }
+}
+
+/** Thrown when a create chooses an id that already exists. */
+export class IdTaken extends Error {
+  constructor() {
+    super('id taken');
+  }
+}
+
+/**
+ * Reads and writes resource versions. Every write sets meta.versionId / meta.lastUpdated, serializes
+ * the resource once (that text is what reads serve), indexes it, and appends its outbox event — all in
+ * one statement. Methods take a Queryable so they run alone or inside a Bundle transaction.
+ */
+export class ResourceStore {
+  constructor(
+    private readonly registry: SearchParamRegistry,
+    private readonly indexer: Indexer,
+  ) {}
+
+  async read(q: Queryable, tenantId: number, type: string, id: string): Promise<StoredVersion | undefined> {
+    const res = await q.prepared<VersionRow>(
+      'fhir_read',
+      `SELECT rid, version_id, last_updated, deleted, content FROM resource
+       WHERE tenant_id = $1 AND res_type = $2 AND id = $3`,
+      [tenantId, type, id],
+    );
+    const row = res.rows[0];
+    return row && toStored(type, id, row);
+  }
+
+  async vread(
+    q: Queryable,
+    tenantId: number,
+    type: string,
+    id: string,
+    versionId: number,
+  ): Promise<StoredVersion | undefined> {
+    const res = await q.prepared<VersionRow>(
+      'fhir_vread',
+      `SELECT h.rid, h.version_id, h.last_updated, h.method = 'DELETE' AS deleted, h.content
+       FROM resource r JOIN resource_history h ON h.rid = r.rid AND h.version_id = $4
+       WHERE r.tenant_id = $1 AND r.res_type = $2 AND r.id = $3 AND h.tenant_id = $1`,
+      [tenantId, type, id, versionId],
+    );
+    const row = res.rows[0];
+    return row && toStored(type, id, row);
+  }
+
+  /** Creates version 1 with `id` (server-assigned when absent). Throws IdTaken if the id exists. */
+  async create(
+    q: Queryable,
+    tenantId: number,
+    resource: FhirResource,
+    id: string = newId(),
+  ): Promise<StoredVersion> {
+    const lastUpdated = new Date().toISOString();
+    const { content, parsed } = finalize(resource, id, 1, lastUpdated);
+    try {
+      const res = await q.prepared<{ rid: string; version_id: number }>('fhir_create', CREATE_SQL, [
+        ...baseParams(tenantId, parsed.resourceType, id, lastUpdated, content, 1, 'create'),
+        ...indexParams(this.indexer.extract(parsed), parsed.resourceType, this.registry),
+      ]);
+      const row = res.rows[0];
+      if (!row) throw new Error('create returned no row');
+      return {
+        rid: String(row.rid),
+        resourceType: parsed.resourceType,
+        id,
+        versionId: 1,
+        lastUpdated,
+        deleted: false,
+        content,
+      };
+    } catch (err) {
+      if ((err as { code?: string }).code === UNIQUE_VIOLATION) throw new IdTaken();
+      throw err;
+    }
+  }
+
+  /**
+   * Writes the version after `expectedVersion` of an existing resource (live or deleted). Throws
+   * VersionConflict when another writer changed it in between.
+   */
+  async update(
+    q: Queryable,
+    tenantId: number,
+    resource: FhirResource,
+    id: string,
+    expectedVersion: number,
+    method: WriteMethod = 'PUT',
+  ): Promise<StoredVersion> {
+    const versionId = expectedVersion + 1;
+    const lastUpdated = new Date().toISOString();
+    const { content, parsed } = finalize(resource, id, versionId, lastUpdated);
+    const res = await q.prepared<{ rid: string; version_id: number }>('fhir_update', UPDATE_SQL, [
+      ...baseParams(tenantId, parsed.resourceType, id, lastUpdated, content, versionId, 'update'),
+      ...indexParams(this.indexer.extract(parsed), parsed.resourceType, this.registry),
+      expectedVersion,
+      method,
+    ]);
+    const row = res.rows[0];
+    if (!row) throw new VersionConflict(undefined);
+    return {
+      rid: String(row.rid),
+      resourceType: parsed.resourceType,
+      id,
+      versionId,
+      lastUpdated,
+      deleted: false,
+      content,
+    };
+  }
+
+  /**
+   * Deletes a live resource whose current version is `expectedVersion`, writing an empty version.
+   * Throws VersionConflict when another writer changed it in between.
+   */
+  async delete(
+    q: Queryable,
+    tenantId: number,
+    type: string,
+    id: string,
+    expectedVersion: number,
+  ): Promise<StoredVersion> {
+    const lastUpdated = new Date().toISOString();
+    const versionId = expectedVersion + 1;
+    const res = await q.prepared<{ rid: string; version_id: number }>('fhir_delete', DELETE_SQL, [
+      ...baseParams(tenantId, type, id, lastUpdated, null, versionId, 'delete'),
+      expectedVersion,
+    ]);
+    const row = res.rows[0];
+    if (!row) throw new VersionConflict(undefined);
+    return {
+      rid: String(row.rid),
+      resourceType: type,
+      id,
+      versionId,
+      lastUpdated,
+      deleted: true,
+      content: null,
+    };
+  }
+}
+
+export function newId(): string {
+  return crypto.randomUUID();
+}
+
+function baseParams(
+  tenantId: number,
+  type: string,
+  id: string,
+  lastUpdated: string,
+  content: string | null,
+  versionId: number,
+  action: ResourceChangedPayload['action'],
+): unknown[] {
+  const payload: ResourceChangedPayload = { resourceType: type, id, versionId: String(versionId), action };
+  return [tenantId, type, id, lastUpdated, content, crypto.randomUUID(), JSON.stringify(payload)];
+}
+
+/**
+ * The stored form: resourceType, id and meta first (server-owned versionId/lastUpdated; the client's
+ * tags, profiles, security labels and source are kept), then the rest in the client's order.
+ */
+function finalize(
+  resource: FhirResource,
+  id: string,
+  versionId: number,
+  lastUpdated: string,
+): { content: string; parsed: FhirResource } {
+  const { resourceType, id: _ignored, meta, ...rest } = resource;
+  const clientMeta = meta && typeof meta === 'object' ? (meta as Record<string, unknown>) : {};
+  const { versionId: _v, lastUpdated: _l, ...keptMeta } = clientMeta;
+  const parsed: FhirResource = {
+    resourceType,
+    id,
+    meta: { versionId: String(versionId), lastUpdated, ...keptMeta },
+    ...rest,
+  };
+  return { content: JSON.stringify(parsed), parsed };
+}
+
+function toStored(type: string, id: string, row: VersionRow): StoredVersion {
+  return {
+    rid: String(row.rid),
+    resourceType: type,
+    id,
+    versionId: row.version_id,
+    lastUpdated: row.last_updated.toISOString(),
+    deleted: row.deleted,
+    content: row.content,
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * The SQL of resource writes. Each write is ONE statement of data-modifying CTEs: resource row,
+ * history row, search index rows and the outbox event commit or fail together even outside an
+ * explicit transaction, and a plain create costs a single round trip.
+ *
+ * Parameters shared by all three statements:
+ *   $1 tenant_id, $2 res_type, $3 id, $4 last_updated, $5 content (NULL on delete),
+ *   $6 event_id, $7 event payload (jsonb), and $8.. the index arrays below.
+ */
+
+// Each table's index rows travel as parallel arrays, unnested next to the resource's rid.
+const INDEX_TABLES = [
+  { table: 'idx_string', cols: ['value', 'norm'], types: ['text', 'text'] },
+  { table: 'idx_token', cols: ['system', 'code', 'text_norm'], types: ['text', 'text', 'text'] },
+  { table: 'idx_date', cols: ['lo', 'hi'], types: ['timestamptz', 'timestamptz'] },
+  {
+    table: 'idx_reference',
+    cols: ['target_type', 'target_id', 'url', 'canonical_version'],
+    types: ['text', 'text', 'text', 'text'],
+  },
+  { table: 'idx_number', cols: ['value', 'lo', 'hi'], types: ['numeric', 'numeric', 'numeric'] },
+  {
+    table: 'idx_quantity',
+    cols: ['system', 'code', 'unit', 'value', 'lo', 'hi'],
+    types: ['text', 'text', 'text', 'numeric', 'numeric', 'numeric'],
+  },
+  { table: 'idx_uri', cols: ['value'], types: ['text'] },
+] as const;
+
+export type IndexTable = (typeof INDEX_TABLES)[number]['table'];
+export const INDEX_TABLE_NAMES: readonly IndexTable[] = INDEX_TABLES.map((t) => t.table);
+
+const FIRST_INDEX_PARAM = 8;
+
+/** Number of bind parameters the index arrays take: param ids + grps + each value column, per table. */
+export const INDEX_PARAM_COUNT = INDEX_TABLES.reduce((n, t) => n + 2 + t.cols.length, 0);
+
+function indexInserts(ridSource: string): string[] {
+  let p = FIRST_INDEX_PARAM;
+  return INDEX_TABLES.map((t) => {
+    const arrays = [`$${p++}::int[]`, `$${p++}::smallint[]`, ...t.types.map((ty) => `$${p++}::${ty}[]`)];
+    const names = ['p', 'g', ...t.cols.map((_, i) => `c${i}`)];
+    return `ins_${t.table} AS (
+      INSERT INTO ${t.table} (tenant_id, rid, param_id, grp, ${t.cols.join(', ')})
+      SELECT $1, w.rid, x.p, x.g, ${t.cols.map((_, i) => `x.c${i}`).join(', ')}
+      FROM ${ridSource} w, unnest(${arrays.join(', ')}) AS x(${names.join(', ')}))`;
+  });
+}
+
+function indexDeletes(ridSource: string): string[] {
+  return INDEX_TABLES.map(
+    (t) => `del_${t.table} AS (DELETE FROM ${t.table} d USING ${ridSource} w WHERE d.rid = w.rid)`,
+  );
+}
+
+const OUTBOX = (ridSource: string) => `outbox_row AS (
+      INSERT INTO outbox (tenant_id, event_id, topic, type, payload)
+      SELECT $1, $6, 'clinical', 'fhir.resource.changed', $7::jsonb FROM ${ridSource})`;
+
+const HISTORY = (ridSource: string, method: string) => `hist AS (
+      INSERT INTO resource_history (tenant_id, rid, res_type, id, version_id, last_updated, method, content)
+      SELECT $1, w.rid, $2, $3, w.version_id, $4, ${method}, $5 FROM ${ridSource} w)`;
+
+/** Inserts version 1 of a new resource. Extra: none. Fails with unique_violation if the id exists. */
+export const CREATE_SQL = `WITH w AS (
+      INSERT INTO resource (tenant_id, res_type, id, version_id, last_updated, content)
+      VALUES ($1, $2, $3, 1, $4, $5) RETURNING rid, version_id),
+    ${HISTORY('w', "'POST'")},
+    ${indexInserts('w').join(',\n    ')},
+    ${OUTBOX('w')}
+  SELECT rid, version_id FROM w`;
+
+const EXPECTED_VERSION_PARAM = FIRST_INDEX_PARAM + INDEX_PARAM_COUNT;
+const METHOD_PARAM = EXPECTED_VERSION_PARAM + 1;
+
+/**
+ * Writes the next version of an existing (possibly deleted) resource, only if its current version is
+ * still the expected one: no row back means another writer got there first.
+ */
+export const UPDATE_SQL = `WITH w AS (
+      UPDATE resource SET version_id = version_id + 1, last_updated = $4, content = $5, deleted = false
+      WHERE tenant_id = $1 AND res_type = $2 AND id = $3 AND version_id = $${EXPECTED_VERSION_PARAM}
+      RETURNING rid, version_id),
+    ${HISTORY('w', `$${METHOD_PARAM}`)},
+    ${indexDeletes('w').join(',\n    ')},
+    ${indexInserts('w').join(',\n    ')},
+    ${OUTBOX('w')}
+  SELECT rid, version_id FROM w`;
+
+/**
+ * Marks a live resource deleted (a new, empty version) and drops its index rows, only if its current
+ * version is still $8. Uses no index arrays.
+ */
+export const DELETE_SQL = `WITH w AS (
+      UPDATE resource SET version_id = version_id + 1, last_updated = $4, content = $5, deleted = true
+      WHERE tenant_id = $1 AND res_type = $2 AND id = $3 AND NOT deleted AND version_id = $8
+      RETURNING rid, version_id),
+    ${HISTORY('w', "'DELETE'")},
+    ${indexDeletes('w').join(',\n    ')},
+    ${OUTBOX('w')}
+  SELECT rid, version_id FROM w`;
+
+export { INDEX_TABLES };
