@@ -20,8 +20,35 @@ const INT32_MAX = 2147483647;
 /** FHIR: "strings SHALL NOT exceed 1MB"; counted in UTF-8 bytes, measured only when it could matter. */
 const MAX_STRING_BYTES = 1024 * 1024;
 
+const SPACE_CHARS = ' \\t\\n\\x0B\\f\\r';
+
+/**
+ * The published regexes follow XML Schema / Java semantics, where `\s` is ASCII whitespace only; in
+ * JavaScript it would also match non-breaking and other Unicode spaces, rejecting codes the reference
+ * validator accepts.
+ */
+export function toJsRegexSource(source: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\' && i + 1 < source.length) {
+      const next = source[i + 1];
+      i++;
+      if (next === 's') out += inClass ? SPACE_CHARS : `[${SPACE_CHARS}]`;
+      else if (next === 'S' && !inClass) out += `[^${SPACE_CHARS}]`;
+      else out += `\\${next}`;
+      continue;
+    }
+    if (c === '[') inClass = true;
+    else if (c === ']') inClass = false;
+    out += c;
+  }
+  return out;
+}
+
 function anchored(source: string): RegExp {
-  return new RegExp(`^(?:${source})$`);
+  return new RegExp(`^(?:${toJsRegexSource(source)})$`);
 }
 
 function daysInMonth(year: number, month: number): number {
