@@ -1,0 +1,186 @@
+import crypto from 'node:crypto';
+import type { Database, Queryable } from '../../../platform/db/pool.js';
+import { operationOutcome } from '../../../platform/http/operation-outcome.js';
+import type { Definitions } from '../../definitions/index.js';
+import type { SearchParamRegistry } from '../../storage/search-param-registry.js';
+import { type BundleLink, bundleJson, linkUrl } from './bundle.js';
+import { type Cursor, CursorCodec, cursorBinding } from './cursor.js';
+import { type ResourceRow, loadIncludes } from './include.js';
+import { matchSql, pageSql } from './page-sql.js';
+import type { ParseContext } from './parse-param.js';
+import { parseSearch } from './parse.js';
+import { Subsetter } from './subset.js';
+import type { FoundResource, ParsedSearch, SearchRequest, SearchResult } from './types.js';
+
+export interface SearchEngineDeps {
+  db: Database;
+  defs: Definitions;
+  registry: SearchParamRegistry;
+  /** This server's FHIR base, e.g. `https://ov.example/fhir/R4`: fullUrls, links, local references. */
+  fhirBaseUrl: string;
+  /** HMAC key for page cursors; share it between instances behind one load balancer. Random if unset. */
+  cursorSecret?: string | Buffer;
+}
+
+type PageRow = ResourceRow & Record<`k${number}`, string | null>;
+
+/** FHIR R4 search over the index tables; see README.md in this folder. */
+export class SearchEngine {
+  private readonly ctx: ParseContext;
+  private readonly codec: CursorCodec;
+  private readonly subsetter: Subsetter;
+
+  constructor(private readonly deps: SearchEngineDeps) {
+    this.ctx = { defs: deps.defs, registry: deps.registry, baseUrl: deps.fhirBaseUrl };
+    const secret = deps.cursorSecret ?? crypto.randomBytes(32);
+    this.codec = new CursorCodec(typeof secret === 'string' ? Buffer.from(secret) : secret);
+    this.subsetter = new Subsetter(deps.defs);
+  }
+
+  /**
+   * One page of results as a searchset Bundle. `selfPath` is the path under the FHIR base that
+   * links repeat (default: the resource type, or the base itself for a system search).
+   * Throws FhirError (400) for malformed requests, and for unsupported parameters when strict.
+   */
+  async search(tenantId: number, req: SearchRequest, selfPath?: string): Promise<SearchResult> {
+    const ps = parseSearch(this.ctx, req);
+    const path = selfPath ?? req.resourceType ?? '';
+    const binding = cursorBinding(req.resourceType, req.params);
+    const cursor =
+      ps.cursor === undefined ? undefined : this.codec.decode(ps.cursor, binding, ps.sort.length);
+    const countOnly = ps.count === 0 || ps.summary === 'count';
+    const all = this.deps.defs.resourceTypes.length;
+
+    let rows: PageRow[] = [];
+    let more = false;
+    if (!countOnly) {
+      const q = pageSql(ps, tenantId, cursor, ps.count + 1, all);
+      rows = (await this.deps.db.query<PageRow>(tenantId, q.sql, q.values)).rows;
+      more = rows.length > ps.count;
+      rows = rows.slice(0, ps.count);
+      if (cursor?.dir === 'prev') rows.reverse();
+    }
+
+    const total = await this.total(tenantId, ps, countOnly, cursor, more, rows.length);
+    const links: BundleLink[] = [{ relation: 'self', url: linkUrl(this.deps.fhirBaseUrl, path, req.params) }];
+    const first = rows[0];
+    const last = rows[rows.length - 1];
+    const backward = cursor?.dir === 'prev';
+    if (last && (backward || more)) {
+      links.push({
+        relation: 'next',
+        url: this.pageLink(path, ps, binding, this.position(ps, last, 'next')),
+      });
+    }
+    if (first && (backward ? more : cursor !== undefined)) {
+      links.push({
+        relation: 'previous',
+        url: this.pageLink(path, ps, binding, this.position(ps, first, 'prev')),
+      });
+    }
+
+    const included =
+      ps.includes.length > 0 && rows.length > 0
+        ? await loadIncludes(
+            async (sql, values) => (await this.deps.db.query<ResourceRow>(tenantId, sql, values)).rows,
+            tenantId,
+            this.deps.registry,
+            ps.includes,
+            rows,
+          )
+        : [];
+    const subset = (r: ResourceRow) => this.subsetter.apply(r.content, r.res_type, ps.summary, ps.elements);
+    const entries = [
+      ...rows.map((r) => ({
+        resourceType: r.res_type,
+        id: r.id,
+        content: subset(r),
+        mode: 'match' as const,
+      })),
+      ...included.map((r) => ({
+        resourceType: r.res_type,
+        id: r.id,
+        content: subset(r),
+        mode: 'include' as const,
+      })),
+    ];
+    const outcome =
+      ps.ignored.length > 0
+        ? operationOutcome([
+            {
+              severity: 'warning',
+              code: 'not-supported',
+              diagnostics: `Search parameters ignored: ${ps.ignored.join(', ')}`,
+            },
+          ])
+        : undefined;
+    const bundle = bundleJson({ baseUrl: this.deps.fhirBaseUrl, total, links, entries, outcome });
+    return { bundle, ignored: ps.ignored, ...(total !== undefined ? { total } : {}) };
+  }
+
+  /**
+   * The resources matching `req` (no paging, no result controls), up to `limit`, in creation order;
+   * for conditional create/update/delete. Pass `q` to run inside the caller's transaction.
+   */
+  async findIds(
+    tenantId: number,
+    req: SearchRequest,
+    opts: { limit: number; q?: Queryable },
+  ): Promise<FoundResource[]> {
+    const ps = parseSearch(this.ctx, req);
+    const sorted: ParsedSearch = { ...ps, sort: [] };
+    const built = pageSql(sorted, tenantId, undefined, opts.limit, this.deps.defs.resourceTypes.length);
+    const sql = built.sql.replace(
+      'SELECT r.rid, r.res_type, r.id, r.content',
+      'SELECT r.rid, r.res_type, r.id',
+    );
+    const res = opts.q
+      ? await opts.q.query<ResourceRow>(sql, built.values)
+      : await this.deps.db.query<ResourceRow>(tenantId, sql, built.values);
+    return res.rows.map((r) => ({ resourceType: r.res_type, id: r.id, rid: String(r.rid) }));
+  }
+
+  private position(ps: ParsedSearch, row: PageRow, dir: Cursor['dir']): Cursor {
+    return { dir, rid: String(row.rid), keys: ps.sort.map((_, i) => row[`k${i}`] ?? null) };
+  }
+
+  private pageLink(path: string, ps: ParsedSearch, binding: string, c: Cursor): string {
+    return linkUrl(this.deps.fhirBaseUrl, path, [
+      ...ps.linkParams,
+      ['_cursor', this.codec.encode(c, binding)],
+    ]);
+  }
+
+  /**
+   * accurate: COUNT(*); estimate: the planner's row estimate; by default a total only when it is
+   * free (a first page that holds every match) or for `_count=0`/`_summary=count`.
+   */
+  private async total(
+    tenantId: number,
+    ps: ParsedSearch,
+    countOnly: boolean,
+    cursor: Cursor | undefined,
+    more: boolean,
+    pageSize: number,
+  ): Promise<number | undefined> {
+    const all = this.deps.defs.resourceTypes.length;
+    if (ps.total === 'none' && !countOnly) return undefined;
+    if (ps.total === 'estimate' && !countOnly) {
+      const q = matchSql(ps, tenantId, all, '1');
+      const res = await this.deps.db.query<{ 'QUERY PLAN': unknown }>(
+        tenantId,
+        `EXPLAIN (FORMAT JSON) ${q.sql}`,
+        q.values,
+      );
+      const raw = res.rows[0]?.['QUERY PLAN'];
+      const plan = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan?: { 'Plan Rows'?: number } }[];
+      return Math.round(plan[0]?.Plan?.['Plan Rows'] ?? 0);
+    }
+    if (ps.total === 'accurate' || countOnly) {
+      const q = matchSql(ps, tenantId, all, 'count(*)::int AS n');
+      const res = await this.deps.db.query<{ n: number }>(tenantId, q.sql, q.values);
+      return res.rows[0]?.n ?? 0;
+    }
+    return cursor === undefined && !more ? pageSize : undefined;
+  }
+}

@@ -1,0 +1,3 @@
+export { SearchEngine, type SearchEngineDeps } from './engine.js';
+export { DEFAULT_COUNT, MAX_COUNT } from './parse.js';
+export type { FoundResource, SearchRequest, SearchResult } from './types.js';

@@ -1,0 +1,106 @@
+import { conditionsSql, rowRef } from './compile.js';
+import type { Cursor } from './cursor.js';
+import { SqlParams, TENANT, and, or } from './sql.js';
+import type { ParsedSearch, SortKey } from './types.js';
+
+export interface BuiltQuery {
+  sql: string;
+  values: unknown[];
+}
+
+const R = rowRef('r');
+
+function typeFilter(ps: ParsedSearch, p: SqlParams, allTypes: number): string {
+  if (ps.types.length === allTypes && ps.system) return 'true';
+  return p.inTexts('r.res_type', ps.types);
+}
+
+/** `FROM … WHERE …` selecting the live resources that match every condition. */
+function fromWhere(ps: ParsedSearch, p: SqlParams, allTypes: number, joins: string[]): string {
+  const where = and([
+    `r.tenant_id = ${TENANT}`,
+    typeFilter(ps, p, allTypes),
+    'NOT r.deleted',
+    conditionsSql(ps.conditions, R, p),
+  ]);
+  return `FROM resource r${joins.map((j) => ` ${j}`).join('')} WHERE ${where}`;
+}
+
+function sortExpr(key: SortKey, i: number): string {
+  return key.column ? `r.${key.column}` : `s${i}.v`;
+}
+
+/**
+ * Keyset condition "comes after the cursor row". NULL sort values (no value for the parameter)
+ * sort as if greater than every value, which is PostgreSQL's default for both ASC and DESC, so
+ * reversing a page only flips ASC/DESC.
+ */
+function keysetSql(
+  keys: SortKey[],
+  cursor: Cursor,
+  descs: boolean[],
+  ridDesc: boolean,
+  p: SqlParams,
+): string {
+  const rid = p.add(cursor.rid, 'bigint');
+  const allColumns = keys.every((k) => k.column !== undefined);
+  if (allColumns && descs.every((d) => d === ridDesc)) {
+    // One row comparison matches the (tenant_id, res_type, last_updated, rid) index order.
+    const vals = keys.map((k, i) => p.add(cursor.keys[i], k.valueType));
+    const cols = keys.map((k, i) => sortExpr(k, i));
+    return `(${[...cols, 'r.rid'].join(', ')}) ${ridDesc ? '<' : '>'} (${[...vals, rid].join(', ')})`;
+  }
+  const branches: string[] = [];
+  const equal: string[] = [];
+  keys.forEach((k, i) => {
+    const e = sortExpr(k, i);
+    const v = cursor.keys[i] ?? null;
+    const val = v === null ? '' : p.add(v, k.valueType);
+    let after: string;
+    if (descs[i]) after = v === null ? `${e} IS NOT NULL` : `${e} < ${val}`;
+    else after = v === null ? 'false' : `(${e} > ${val} OR ${e} IS NULL)`;
+    branches.push(and([...equal, after]));
+    equal.push(v === null ? `${e} IS NULL` : `${e} = ${val}`);
+  });
+  branches.push(and([...equal, `r.rid ${ridDesc ? '<' : '>'} ${rid}`]));
+  return or(branches);
+}
+
+/** One statement for one page: `limit` rows (ask one more than the page to learn if another follows). */
+export function pageSql(
+  ps: ParsedSearch,
+  tenantId: number,
+  cursor: Cursor | undefined,
+  limit: number,
+  allTypes: number,
+): BuiltQuery {
+  const p = new SqlParams(tenantId);
+  const reverse = cursor?.dir === 'prev';
+  const descs = ps.sort.map((k) => k.desc !== reverse);
+  const lastDesc = ps.sort.length > 0 ? (ps.sort[ps.sort.length - 1]?.desc ?? false) : false;
+  const ridDesc = lastDesc !== reverse;
+  const joins = ps.sort.flatMap((k, i) =>
+    k.param
+      ? [
+          `LEFT JOIN LATERAL (SELECT ${k.param.column} AS v FROM ${k.param.table} x WHERE x.tenant_id = ${TENANT} AND ${p.inIds('x.param_id', k.param.ids)} AND x.rid = r.rid) s${i} ON true`,
+        ]
+      : [],
+  );
+  let sql = fromWhere(ps, p, allTypes, joins);
+  if (cursor) sql += ` AND ${keysetSql(ps.sort, cursor, descs, ridDesc, p)}`;
+  const order = [
+    ...ps.sort.map((k, i) => `${sortExpr(k, i)} ${descs[i] ? 'DESC' : 'ASC'}`),
+    `r.rid ${ridDesc ? 'DESC' : 'ASC'}`,
+  ];
+  const keyCols = ps.sort.map((k, i) => `, ${sortExpr(k, i)}::text AS k${i}`).join('');
+  return {
+    sql: `SELECT r.rid, r.res_type, r.id, r.content${keyCols} ${sql} ORDER BY ${order.join(', ')} LIMIT ${p.add(limit, 'int')}`,
+    values: p.values,
+  };
+}
+
+/** The matches without paging, for COUNT or EXPLAIN. */
+export function matchSql(ps: ParsedSearch, tenantId: number, allTypes: number, select: string): BuiltQuery {
+  const p = new SqlParams(tenantId);
+  return { sql: `SELECT ${select} ${fromWhere(ps, p, allTypes, [])}`, values: p.values };
+}
