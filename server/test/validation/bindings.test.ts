@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { expand } from '../../src/fhir/validation/index.js';
+import { expand, warmUpValidator } from '../../src/fhir/validation/index.js';
 import { problems } from './issue-summary.js';
 
 const CLINICAL = 'http://terminology.hl7.org/CodeSystem/condition-clinical';
@@ -124,5 +124,12 @@ describe('value set expansion', () => {
   it('treats value sets with filters, unknown code systems or unknown URLs as not expandable', () => {
     assert.equal(expand('http://example.org/ValueSet/none'), undefined);
     assert.equal(expand('http://hl7.org/fhir/ValueSet/ucum-units'), undefined);
+  });
+});
+
+describe('warmUpValidator', () => {
+  it('compiles every structure without failing, and validation still works afterwards', () => {
+    warmUpValidator();
+    assert.deepEqual(problems({ resourceType: 'Patient', gender: 'F' }), ['code-invalid Patient.gender']);
   });
 });

@@ -266,3 +266,19 @@ describe('validateResource: cardinality', () => {
     ]);
   });
 });
+
+describe('validateResource: hostile input', () => {
+  it('stops at a nesting depth no real resource reaches, without overflowing the stack', () => {
+    let extension: Record<string, unknown> = { url: 'http://e.org', valueString: 'x' };
+    for (let i = 0; i < 20000; i++) extension = { url: 'http://e.org', extension: [extension] };
+    const issues = validateResource({ resourceType: 'Patient', extension: [extension] });
+    assert.equal(issues.length, 1);
+    assert.equal(issues[0]?.code, 'too-costly');
+  });
+
+  it('does not descend into unknown elements', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 20000; i++) deep = { a: [deep] };
+    assert.deepEqual(problems({ resourceType: 'Patient', unknown: deep }), ['structure Patient.unknown']);
+  });
+});

@@ -1,4 +1,5 @@
 import { definitions } from '../definitions/index.js';
+import type { ElementDef } from '../definitions/index.js';
 import type { Issue } from '../../platform/http/operation-outcome.js';
 import { childStructure, expansionOf, primitiveElementStructure, structureOf } from './element-structure.js';
 import type { Field, Structure } from './element-structure.js';
@@ -79,17 +80,23 @@ function checkResource(
 }
 
 function checkObject(walk: ValidationWalk, object: JsonObject, structure: Structure): void {
-  let choices: Field[] | undefined;
+  if (walk.tooDeep) {
+    walk.report('too-costly', 'Elements are nested too deeply to validate');
+    return;
+  }
+  // Choice elements seen in this object; most objects have at most one, so the array is rarely needed.
+  let firstChoice: ElementDef | undefined;
+  let otherChoices: ElementDef[] | undefined;
   for (const key in object) {
     const value = object[key];
     const field = structure.fields.get(key);
     if (field !== undefined) {
-      if (field.element.isChoice) {
-        choices ??= [];
-        if (choices.some((c) => c.element === field.element)) {
-          walk.report('structure', `Only one type is allowed for ${field.element.name}[x]`, key);
-        }
-        choices.push(field);
+      const element = field.element;
+      if (element.isChoice) {
+        if (firstChoice === undefined) firstChoice = element;
+        else if (firstChoice === element || otherChoices?.includes(element)) {
+          walk.report('structure', `Only one type is allowed for ${element.name}[x]`, key);
+        } else (otherChoices ??= []).push(element);
       }
       walk.push(key);
       checkField(

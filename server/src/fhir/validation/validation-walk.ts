@@ -4,6 +4,12 @@ import type { Issue, IssueCode } from '../../platform/http/operation-outcome.js'
  * State of one validation pass: the issues found and the current location, kept as a stack of names and
  * indices so that an expression string is only built when an issue is reported.
  */
+/**
+ * Deepest location walked. The REST layer already limits JSON nesting; this keeps the validator's own
+ * recursion (several frames per level) bounded whatever the caller passes. Real resources stay far below.
+ */
+const MAX_DEPTH = 256;
+
 export class ValidationWalk {
   readonly issues: Issue[] = [];
   private readonly names: string[] = [];
@@ -16,6 +22,10 @@ export class ValidationWalk {
     this.names[this.depth] = name;
     this.indices[this.depth] = -1;
     this.depth++;
+  }
+
+  get tooDeep(): boolean {
+    return this.depth > MAX_DEPTH;
   }
 
   pop(): void {
