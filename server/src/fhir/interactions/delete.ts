@@ -1,6 +1,7 @@
 import { conflict, notFound, preconditionFailed } from '../../platform/http/operation-outcome.js';
 import { VersionConflict, type StoredVersion } from '../storage/resource-store.js';
 import { lockCriteria, parseCriteria } from './criteria.js';
+import { backoff } from './backoff.js';
 import type { InteractionDeps, Scope } from './deps.js';
 import { checkId, checkType } from './request-body.js';
 
@@ -9,7 +10,9 @@ export interface DeleteResult {
   stored?: StoredVersion;
 }
 
-const MAX_ATTEMPTS = 5;
+// Optimistic writes retry when another writer got in first; each round lets at least one writer
+// through, so this bounds how many concurrent writers of one resource succeed before a 409.
+const MAX_ATTEMPTS = 30;
 
 /** Deletes a resource: 404 when it never existed; deleting a deleted resource succeeds and changes nothing. */
 export async function deleteResource(
@@ -36,6 +39,7 @@ export async function deleteResource(
       if (!(err instanceof VersionConflict)) throw err;
       if (ifMatch !== undefined) throw preconditionFailed('The resource was changed by someone else');
       if (attempt >= MAX_ATTEMPTS) throw conflict('The resource is being changed concurrently; try again');
+      await backoff(attempt);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { applyPatch, type Operation } from 'fast-json-patch';
+import jsonPatch, { type Operation } from 'fast-json-patch';
 import {
   badRequest,
   conflict,
@@ -14,6 +14,7 @@ import {
   type StoredVersion,
 } from '../storage/resource-store.js';
 import { lockCriteria, parseCriteria } from './criteria.js';
+import { backoff } from './backoff.js';
 import type { InteractionDeps, Scope } from './deps.js';
 import { checkId, checkResource, checkType } from './request-body.js';
 
@@ -23,7 +24,9 @@ export interface WriteResult {
   stored: StoredVersion;
 }
 
-const MAX_ATTEMPTS = 5;
+// Optimistic writes retry when another writer got in first; each round lets at least one writer
+// through, so this bounds how many concurrent writers of one resource succeed before a 409.
+const MAX_ATTEMPTS = 30;
 
 /** Create with a server-assigned id; with `ifNoneExist`, only when nothing matches (conditional create). */
 export async function createResource(
@@ -114,6 +117,7 @@ async function writeVersion(
       if (!raced) throw err;
       if (ifMatch !== undefined) throw preconditionFailed('The resource was changed by someone else');
       if (attempt >= MAX_ATTEMPTS) throw conflict('The resource is being changed concurrently; try again');
+      await backoff(attempt);
     }
   }
 }
@@ -193,6 +197,7 @@ export async function patchResource(
       if (!(err instanceof VersionConflict)) throw err;
       if (ifMatch !== undefined) throw preconditionFailed('The resource was changed by someone else');
       if (attempt >= MAX_ATTEMPTS) throw conflict('The resource is being changed concurrently; try again');
+      await backoff(attempt);
     }
   }
 }
@@ -234,7 +239,7 @@ function checkPatch(patch: unknown): Operation[] {
 
 function applyOps(doc: FhirResource, ops: Operation[]): FhirResource {
   try {
-    return applyPatch(doc, ops, true, false).newDocument;
+    return jsonPatch.applyPatch(doc, ops, true, false).newDocument;
   } catch (err) {
     const name = (err as { name?: string }).name;
     // a failed "test" operation is a precondition, anything else an invalid patch for this resource
