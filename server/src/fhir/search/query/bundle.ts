@@ -47,7 +47,8 @@ export function bundleJson(opts: {
 /** `base/path?a=1&b=2` with every name and value percent-encoded. */
 export function linkUrl(baseUrl: string, path: string, params: [string, string][]): string {
   const base = baseUrl.replace(/\/+$/, '');
-  const url = path === '' ? base : `${base}/${path}`;
+  const rel = path.replace(/^\/+|\/+$/g, '');
+  const url = rel === '' ? base : `${base}/${rel}`;
   if (params.length === 0) return url;
   return `${url}?${params.map(([n, v]) => `${encodeURIComponent(n)}=${encodeURIComponent(v)}`).join('&')}`;
 }

@@ -157,7 +157,8 @@ export function parseSimple(ctx: ParseContext, types: string[], name: string, ra
     return { kind: 'lastUpdated', values: alternatives(raw).map((v) => parseDate(v, code)) };
   }
   const ref = resolveParam(ctx, types, code);
-  if (!ref || !INDEXED_TYPES.has(ref.def.type)) throw new Unsupported(code);
+  // Parameters without an expression (_text, _content) have no index rows to search.
+  if (!ref || !INDEXED_TYPES.has(ref.def.type) || !ref.def.expression) throw new Unsupported(code);
   checkModifier(ctx, ref, name, modifier);
   if (modifier === 'missing') return { kind: 'missing', param: ref, missing: parseMissing(name, raw) };
   const values = alternatives(raw).map((v) =>

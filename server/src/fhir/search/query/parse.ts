@@ -79,13 +79,18 @@ function referenceParams(ctx: ParseContext, type: string): string[] {
     .map((p) => p.code);
 }
 
-function parseInclude(ctx: ParseContext, name: string, raw: string): IncludeSpec {
+function parseInclude(ctx: ParseContext, types: string[], name: string, raw: string): IncludeSpec[] {
   const [base, mod] = name.split(':');
   if (mod !== undefined && mod !== 'iterate' && mod !== 'recurse')
     throw badRequest(`Unknown modifier on '${base}'`);
   const rev = base === '_revinclude';
   const [sourceType, code, targetType] = raw.split(':');
-  if (raw === '*') throw new Unsupported(`${base}=*`);
+  const iterate = mod !== undefined;
+  if (raw === '*') {
+    // `_include=*`: every reference of the matches; the reverse would pull in the whole graph.
+    if (rev) throw new Unsupported(`${base}=*`);
+    return types.map((t) => ({ rev, iterate, sourceType: t, params: referenceParams(ctx, t) }));
+  }
   if (!sourceType || !ctx.defs.isResourceType(sourceType) || !code)
     throw badRequest(`Malformed '${base}' value`);
   if (targetType !== undefined && !ctx.defs.isResourceType(targetType))
@@ -97,7 +102,7 @@ function parseInclude(ctx: ParseContext, name: string, raw: string): IncludeSpec
     if (!def || def.type !== 'reference') throw badRequest(`'${base}' names an unknown reference parameter`);
     params = [code];
   }
-  return { rev, iterate: mod !== undefined, sourceType, params, ...(targetType ? { targetType } : {}) };
+  return [{ rev, iterate, sourceType, params, ...(targetType ? { targetType } : {}) }];
 }
 
 function parseTotal(raw: string): TotalMode {
@@ -199,7 +204,7 @@ function applyControl(
       return;
     case '_include':
     case '_revinclude':
-      if (raw !== '') out.includes.push(parseInclude(ctx, name, raw));
+      if (raw !== '') out.includes.push(...parseInclude(ctx, out.types, name, raw));
       return;
     case '_type':
       if (!system) throw new Unsupported('_type');
