@@ -212,6 +212,23 @@ describe('validateResource: primitive extensions', () => {
     ]);
   });
 
+  it('has no companions for element ids, extension URLs and the narrative div', () => {
+    assert.deepEqual(
+      problems(patient({ _id: { extension: [{ url: 'http://e.org', valueString: 'x' }] } })),
+      [],
+    );
+    assert.deepEqual(
+      problems(
+        patient({
+          name: [{ _id: { id: 'a' } }],
+          extension: [{ url: 'http://e.org', _url: { id: 'a' }, valueString: 'x' }],
+          text: { status: 'generated', div: '<div>x</div>', _div: { id: 'a' } },
+        }),
+      ),
+      ['structure Patient.extension[0]._url', 'structure Patient.name[0]._id', 'structure Patient.text._div'],
+    );
+  });
+
   it('validates the extensions inside a companion', () => {
     assert.deepEqual(problems(patient({ _gender: { extension: [{ valueString: 'x' }] } })), [
       'required Patient._gender.extension[0].url',

@@ -72,7 +72,24 @@ function referenceTargets(defs: Definitions, element: ElementDef, type: string):
 
 const BINDABLE_TYPES = new Set(['code', 'Coding', 'CodeableConcept']);
 
-function makeField(defs: Definitions, owner: string, element: ElementDef, key: string, type: string): Field {
+/**
+ * Element ids, extension URLs and narrative xhtml are XML attributes or markup, so their JSON form has no
+ * `_x` companion; a resource's own id is an element and has one.
+ */
+function hasCompanion(owner: string, element: ElementDef, type: string, isResourceRoot: boolean): boolean {
+  if (type === 'xhtml') return false;
+  if (element.name === 'id' && !isResourceRoot) return false;
+  return !(owner === 'Extension' && element.path === 'Extension.url');
+}
+
+function makeField(
+  defs: Definitions,
+  owner: string,
+  element: ElementDef,
+  key: string,
+  type: string,
+  isResourceRoot: boolean,
+): Field {
   const ownerType = defs.types.get(owner);
   const typeDef = defs.types.get(type);
   const primitive = primitiveSpecs().get(type);
@@ -100,7 +117,7 @@ function makeField(defs: Definitions, owner: string, element: ElementDef, key: s
     kind,
     isArray: element.max > 1,
     primitive,
-    companionKey: primitive ? `_${key}` : undefined,
+    companionKey: primitive && hasCompanion(owner, element, type, isResourceRoot) ? `_${key}` : undefined,
     requiredValueSet:
       binding?.strength === 'required' && BINDABLE_TYPES.has(type) ? binding.valueSet : undefined,
     referenceTargets: referenceTargets(defs, element, type),
@@ -119,10 +136,13 @@ function compile(defs: Definitions, owner: string, path: string): Structure {
   for (const element of elements) {
     const keys: string[] = [];
     const add = (key: string, type: string): void => {
-      const field = makeField(defs, owner, element, key, type);
+      const field = makeField(defs, owner, element, key, type, isResource);
       fields.set(key, field);
-      if (field.kind === 'primitive') companions.set(`_${key}`, field);
-      keys.push(key, ...(field.kind === 'primitive' ? [`_${key}`] : []));
+      keys.push(key);
+      if (field.companionKey !== undefined) {
+        companions.set(field.companionKey, field);
+        keys.push(field.companionKey);
+      }
     };
     if (element.isChoice) {
       for (const t of element.types) add(element.name + capitalize(t.code), t.code);
