@@ -429,10 +429,13 @@ function push(value: unknown, access: readonly MemberAccess[], out: FhirNode[]):
   for (const a of access) {
     const v = obj[a.key];
     if (v === undefined || v === null) continue;
+    const concrete = a.concrete;
     if (Array.isArray(v)) {
-      for (const item of v as unknown[])
-        if (item !== null && item !== undefined) out.push({ value: item, ctx: a.ctx });
-    } else out.push({ value: v, ctx: a.ctx });
+      for (const item of v as unknown[]) {
+        if (item !== null && item !== undefined)
+          out.push({ value: item, ctx: concrete ? concrete(item) : a.ctx });
+      }
+    } else out.push({ value: v, ctx: concrete ? concrete(v) : a.ctx });
   }
 }
 

@@ -6,6 +6,8 @@ import type { ElementContext } from './node.js';
 export interface MemberAccess {
   readonly key: string;
   readonly ctx: ElementContext;
+  /** For Resource-typed elements (Bundle.entry.resource): the context of the value's own resourceType. */
+  readonly concrete?: (value: unknown) => ElementContext;
 }
 
 const INLINE_TYPES = new Set(['BackboneElement', 'Element']);
@@ -75,7 +77,14 @@ export class ContextTable {
     if (!el) return null;
     if (el.isChoice)
       return el.types.map((t) => ({ key: name + capitalize(t.code), ctx: this.ofType(t.code) }));
-    return [{ key: name, ctx: this.elementContext(ctx, el) }];
+    const child = this.elementContext(ctx, el);
+    if (this.isDynamic(child)) return [{ key: name, ctx: child, concrete: (v) => this.concrete(v, child) }];
+    return [{ key: name, ctx: child }];
+  }
+
+  private concrete(value: unknown, fallback: ElementContext): ElementContext {
+    const type = (value as { resourceType?: unknown }).resourceType;
+    return typeof type === 'string' && this.defs.isResourceType(type) ? this.ofType(type) : fallback;
   }
 
   private elementContext(parent: ElementContext, el: ElementDef): ElementContext {
