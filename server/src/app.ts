@@ -8,13 +8,14 @@ import Fastify, {
 import type { Config } from './config.js';
 import { definitions, type Definitions } from './fhir/definitions/index.js';
 import { fhirRestPlugin } from './fhir/rest/plugin.js';
-import { fhirMigrations } from './fhir/storage/migrations.js';
 import { SearchParamRegistry } from './fhir/storage/search-param-registry.js';
-import { platformMigrations, type MigrationSource } from './platform/db/migrate.js';
+import { appMigrations } from './migrations.js';
+import type { MigrationSource } from './platform/db/migrate.js';
 import type { Database } from './platform/db/pool.js';
 import { outboxStats } from './platform/events/outbox-relay.js';
 import { healthPlugin } from './platform/health/plugin.js';
 import { bodyParsersPlugin } from './platform/http/body-parsers.js';
+import { connectionDrainPlugin } from './platform/http/connection-drain.js';
 import { errorHandlerPlugin } from './platform/http/error-handler.js';
 import { requestId } from './platform/http/request-id.js';
 import { securityHeadersPlugin } from './platform/http/security-headers.js';
@@ -23,6 +24,7 @@ import { createLogger } from './platform/observability/logger.js';
 import { metricsPlugin } from './platform/observability/metrics.js';
 import { requestLogPlugin } from './platform/observability/request-log.js';
 import { openApiPlugin } from './platform/openapi/plugin.js';
+import { requireSchemasPlugin } from './platform/openapi/require-schemas.js';
 
 export const FHIR_PREFIX = '/fhir/R4';
 
@@ -45,7 +47,7 @@ export interface AppDeps {
   logger?: FastifyBaseLogger;
 }
 
-export const appMigrations: MigrationSource[] = [platformMigrations, fhirMigrations];
+export { appMigrations };
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -77,7 +79,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true },
   });
 
+  await app.register(requireSchemasPlugin);
   await app.register(securityHeadersPlugin);
+  await app.register(connectionDrainPlugin, { lifecycle });
   await app.register(errorHandlerPlugin, { bodyLimit: config.bodyLimit });
   await app.register(bodyParsersPlugin, { bodyLimit: config.bodyLimit });
   await app.register(requestLogPlugin);

@@ -1,10 +1,8 @@
 import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { appMigrations, buildApp, FHIR_PREFIX } from './app.js';
 import { loadConfig, type Config } from './config.js';
-import { definitions } from './fhir/definitions/index.js';
-import { SearchParamRegistry } from './fhir/storage/search-param-registry.js';
+import { appMigrations } from './migrations.js';
 import { openDatabaseServer, type DatabaseServer } from './platform/db/connect.js';
 import { migrate } from './platform/db/migrate.js';
 import { Database } from './platform/db/pool.js';
@@ -70,6 +68,10 @@ function waitForSignal(): Promise<NodeJS.Signals> {
 }
 
 async function startCommand(config: Config): Promise<number> {
+  // Loaded here, not at the top: `migrate` and `help` need neither the HTTP stack nor the R4 definitions.
+  const { buildApp, FHIR_PREFIX } = await import('./app.js');
+  const { definitions } = await import('./fhir/definitions/index.js');
+  const { SearchParamRegistry } = await import('./fhir/storage/search-param-registry.js');
   const server = await openDatabaseServer(config);
   let db: Database | undefined;
   try {

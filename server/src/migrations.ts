@@ -1,0 +1,5 @@
+import { fhirMigrations } from './fhir/storage/migrations.js';
+import { platformMigrations, type MigrationSource } from './platform/db/migrate.js';
+
+/** Every schema the application needs, in the order it is applied (platform first: FHIR tables reference tenant). */
+export const appMigrations: MigrationSource[] = [platformMigrations, fhirMigrations];

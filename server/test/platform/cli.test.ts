@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+import pg from 'pg';
+import { ensureDatabase } from '../../src/platform/db/connect.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+
+const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = path.join(serverDir, 'bin', 'openvisit.js');
+const built = fs.existsSync(path.join(serverDir, 'dist', 'main.js'));
+
+let t: TestDatabase;
+let name: string;
+let url: string;
+
+before(async () => {
+  t = await createTestDatabase();
+  name = `ov_cli_${crypto.randomBytes(5).toString('hex')}`;
+  url = await ensureDatabase(t.url, name);
+});
+
+after(async () => {
+  const client = new pg.Client({ connectionString: t.url });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await client.end();
+  await t.close();
+});
+
+/** The real command: the package bin when built (npm test builds first), else main.ts through tsx. */
+function openvisit(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; out: string; err: string }> {
+  const argv = built ? [bin, ...args] : ['--import', 'tsx', path.join(serverDir, 'src', 'main.ts'), ...args];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, argv, {
+      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+test('openvisit migrate applies the schema once and never prints the password', async () => {
+  const first = await openvisit(['migrate'], { DATABASE_URL: url });
+  assert.equal(first.code, 0, first.err);
+  assert.match(first.out, /Applied \d+:/);
+  assert.match(first.out, /platform\/1_platform/);
+  const password = new URL(url).password;
+  if (password) assert.ok(!first.out.includes(password));
+
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const res = await client.query<{ n: string }>('SELECT count(*) AS n FROM schema_migration');
+  await client.end();
+  assert.ok(Number(res.rows[0]?.n) >= 2);
+
+  const second = await openvisit(['migrate'], { DATABASE_URL: url });
+  assert.equal(second.code, 0, second.err);
+  assert.match(second.out, /No pending migrations/);
+});
+
+test('openvisit help and unknown commands', async () => {
+  const help = await openvisit(['help']);
+  assert.equal(help.code, 0);
+  assert.match(help.out, /start/);
+  assert.match(help.out, /migrate/);
+  const bad = await openvisit(['frobnicate']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /Unknown command/);
+});
+
+test('a failing migrate exits non-zero without a stack trace', async () => {
+  const res = await openvisit(['migrate'], { DATABASE_URL: 'postgres://nobody:pw@127.0.0.1:1/none' });
+  assert.equal(res.code, 1);
+  assert.match(res.err, /openvisit migrate failed/);
+  assert.doesNotMatch(res.err, /\n\s+at /);
+});
