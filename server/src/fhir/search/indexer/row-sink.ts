@@ -5,6 +5,22 @@ import type { ReferenceTarget } from './reference.js';
 
 const SEP = '\u0001';
 
+/**
+ * normalizeString (Unicode NFKD plus regexes) dominates extraction, and the same displays and names
+ * recur across resources; a bounded memo keeps it off the hot path.
+ */
+const normCache = new Map<string, string>();
+const NORM_CACHE_LIMIT = 20_000;
+function normalize(value: string): string {
+  let n = normCache.get(value);
+  if (n === undefined) {
+    n = normalizeString(value);
+    if (normCache.size >= NORM_CACHE_LIMIT) normCache.clear();
+    normCache.set(value, n);
+  }
+  return n;
+}
+
 /** Collects the rows of one resource, dropping duplicates and rows that carry no value. */
 export class RowSink {
   readonly rows: IndexRows = emptyIndexRows();
@@ -18,7 +34,7 @@ export class RowSink {
 
   string(param: string, grp: number, value: unknown): void {
     if (typeof value !== 'string') return;
-    const norm = normalizeString(value);
+    const norm = normalize(value);
     if (!norm || !this.fresh(`s${SEP}${param}${SEP}${grp}${SEP}${value}`)) return;
     this.rows.string.push({ param, grp, value, norm });
   }
@@ -26,7 +42,7 @@ export class RowSink {
   token(param: string, grp: number, system: unknown, code: unknown, text: unknown): void {
     const s = typeof system === 'string' && system !== '' ? system : null;
     const c = typeof code === 'string' && code !== '' ? code : null;
-    const t = typeof text === 'string' ? normalizeString(text) || null : null;
+    const t = typeof text === 'string' ? normalize(text) || null : null;
     if (s === null && c === null && t === null) return;
     if (!this.fresh(`t${SEP}${param}${SEP}${grp}${SEP}${s}${SEP}${c}${SEP}${t}`)) return;
     this.rows.token.push({ param, grp, system: s, code: c, textNorm: t });
