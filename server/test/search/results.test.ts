@@ -120,7 +120,9 @@ describe('_include and _revinclude', () => {
 describe('_summary and _elements', () => {
   const p1 = async (q: string) => {
     const b = await f.search('Patient', `_id=p1&${q}`);
-    return b.entry?.[0]?.resource as Record<string, unknown> & { meta: { tag?: { code: string }[] } };
+    return b.entry?.[0]?.resource as unknown as Record<string, unknown> & {
+      meta: { tag?: { code: string }[] };
+    };
   };
   it('_summary=true keeps summary elements and tags SUBSETTED', async () => {
     const r = await p1('_summary=true');

@@ -156,6 +156,9 @@ export function parseSearch(ctx: ParseContext, req: SearchRequest): ParsedSearch
     if (!out.ignored.includes(name)) out.ignored.push(name);
   };
   for (const [name, raw] of req.params) {
+    // PostgreSQL text cannot hold NUL; reject it here rather than fail in the database.
+    if (name.includes('\u0000') || raw.includes('\u0000'))
+      throw badRequest(`Search parameter '${name.replace(/\u0000/g, '')}' contains a NUL character`);
     const [base] = name.split(':');
     try {
       if (TRANSPORT.has(name)) continue;

@@ -139,13 +139,29 @@ function referencePred(a: string, v: ReferenceValue, p: SqlParams): string {
   return and(parts);
 }
 
+/**
+ * Starts-with as a byte-order range: under row-level security PostgreSQL may only push leakproof
+ * operators into an index scan, and LIKE is not leakproof while `~>=~`/`~<~` (text_pattern_ops) are.
+ * UTF-8 byte order is code point order, so bumping the last code point gives the exclusive bound.
+ */
+export function prefixPred(col: string, prefix: string, p: SqlParams): string {
+  if (prefix === '') return `${col} IS NOT NULL`;
+  const cps = [...prefix];
+  const last = cps.pop()?.codePointAt(0) ?? 0;
+  let next = last + 1;
+  if (next >= 0xd800 && next <= 0xdfff) next = 0xe000;
+  if (next > 0x10ffff) return `${col} LIKE ${p.add(`${likeEscape(prefix)}%`, 'text')}`;
+  const upper = cps.join('') + String.fromCodePoint(next);
+  return `(${col} ~>=~ ${p.add(prefix, 'text')} AND ${col} ~<~ ${p.add(upper, 'text')})`;
+}
+
 /** The predicate one index row (alias `a`) must satisfy for `v`; `modifier` is the parameter's. */
 export function leafPred(a: string, v: LeafValue, modifier: string | undefined, p: SqlParams): string {
   switch (v.kind) {
     case 'string':
       if (modifier === 'exact') return `${a}.value = ${p.add(v.text, 'text')}`;
       if (modifier === 'contains') return `${a}.norm LIKE ${p.add(`%${likeEscape(v.text)}%`, 'text')}`;
-      return `${a}.norm LIKE ${p.add(`${likeEscape(v.text)}%`, 'text')}`;
+      return prefixPred(`${a}.norm`, v.text, p);
     case 'token':
       return tokenPred(a, v, p);
     case 'date':
@@ -157,7 +173,7 @@ export function leafPred(a: string, v: LeafValue, modifier: string | undefined, 
     case 'reference':
       return referencePred(a, v, p);
     case 'uri':
-      if (modifier === 'below') return `${a}.value LIKE ${p.add(`${likeEscape(v.uri)}%`, 'text')}`;
+      if (modifier === 'below') return prefixPred(`${a}.value`, v.uri, p);
       if (modifier === 'above') return p.inTexts(`${a}.value`, uriAncestors(v.uri));
       return `${a}.value = ${p.add(v.uri, 'text')}`;
   }
