@@ -158,7 +158,7 @@ export function parseSearch(ctx: ParseContext, req: SearchRequest): ParsedSearch
   for (const [name, raw] of req.params) {
     // PostgreSQL text cannot hold NUL; reject it here rather than fail in the database.
     if (name.includes('\u0000') || raw.includes('\u0000'))
-      throw badRequest(`Search parameter '${name.replace(/\u0000/g, '')}' contains a NUL character`);
+      throw badRequest(`Search parameter '${name.split('\u0000').join('')}' contains a NUL character`);
     const [base] = name.split(':');
     try {
       if (TRANSPORT.has(name)) continue;
