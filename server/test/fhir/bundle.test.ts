@@ -123,6 +123,25 @@ describe('batch and transaction Bundles', () => {
     assert.equal((await s.request('GET', '/Patient?identifier=urn:mrn|cond-ref-1')).body.entry.length, 1);
   });
 
+  it("answers GET entries of a transaction with the transaction's own writes", async () => {
+    const res = await s.request('POST', '/', {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        {
+          resource: { resourceType: 'Patient', identifier: [{ system: 'urn:mrn', value: 'tx-get-1' }] },
+          request: { method: 'POST', url: 'Patient' },
+        },
+        { request: { method: 'GET', url: 'Patient?identifier=urn:mrn|tx-get-1' } },
+      ],
+    });
+    assert.equal(res.status, 200, res.text);
+    const searchset = res.body.entry[1].resource;
+    assert.equal(searchset.type, 'searchset');
+    assert.equal(searchset.entry.length, 1);
+    assert.equal(searchset.entry[0].resource.id, res.body.entry[0].resource.id);
+  });
+
   it('processes batch entries independently and reports each outcome', async () => {
     const created = (await s.request('POST', '/Patient', { resourceType: 'Patient', active: true })).body;
     const res = await s.request('POST', '/', {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { instanceSecret } from '../../platform/db/instance-secret.js';
 import type { Database } from '../../platform/db/pool.js';
 import type { Definitions } from '../definitions/index.js';
 import type { InteractionDeps } from '../interactions/deps.js';
@@ -47,7 +48,7 @@ export const fhirRestPlugin: FastifyPluginAsync<FhirRestOptions> = async (app, o
   };
   const searcher: Searcher = {
     search: async (scope, request, selfPath) =>
-      (await engine.search(scope.tenantId, request, selfPath)).bundle,
+      (await engine.search(scope.tenantId, request, selfPath, scope.q)).bundle,
   };
   const ctx: RestContext = {
     db: opts.db,

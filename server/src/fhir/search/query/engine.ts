@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Database, Queryable } from '../../../platform/db/pool.js';
+import type { Database, Queryable, Row } from '../../../platform/db/pool.js';
 import { operationOutcome } from '../../../platform/http/operation-outcome.js';
 import type { Definitions } from '../../definitions/index.js';
 import type { SearchParamRegistry } from '../../storage/search-param-registry.js';
@@ -42,7 +42,12 @@ export class SearchEngine {
    * links repeat (default: the resource type, or the base itself for a system search).
    * Throws FhirError (400) for malformed requests, and for unsupported parameters when strict.
    */
-  async search(tenantId: number, req: SearchRequest, selfPath?: string): Promise<SearchResult> {
+  async search(
+    tenantId: number,
+    req: SearchRequest,
+    selfPath?: string,
+    q?: Queryable,
+  ): Promise<SearchResult> {
     const ps = parseSearch(this.ctx, req);
     const path = selfPath ?? req.resourceType ?? '';
     const binding = cursorBinding(req.resourceType, req.params);
@@ -54,14 +59,14 @@ export class SearchEngine {
     let rows: PageRow[] = [];
     let more = false;
     if (!countOnly) {
-      const q = pageSql(ps, tenantId, cursor, ps.count + 1, all);
-      rows = (await this.deps.db.query<PageRow>(tenantId, q.sql, q.values)).rows;
+      const page = pageSql(ps, tenantId, cursor, ps.count + 1, all);
+      rows = (await this.exec<PageRow>(q, tenantId, page.sql, page.values)).rows;
       more = rows.length > ps.count;
       rows = rows.slice(0, ps.count);
       if (cursor?.dir === 'prev') rows.reverse();
     }
 
-    const total = await this.total(tenantId, ps, countOnly, cursor, more, rows.length);
+    const total = await this.total(q, tenantId, ps, countOnly, cursor, more, rows.length);
     const links: BundleLink[] = [{ relation: 'self', url: linkUrl(this.deps.fhirBaseUrl, path, req.params) }];
     const first = rows[0];
     const last = rows[rows.length - 1];
@@ -82,7 +87,7 @@ export class SearchEngine {
     const included =
       ps.includes.length > 0 && rows.length > 0
         ? await loadIncludes(
-            async (sql, values) => (await this.deps.db.query<ResourceRow>(tenantId, sql, values)).rows,
+            async (sql, values) => (await this.exec<ResourceRow>(q, tenantId, sql, values)).rows,
             tenantId,
             this.deps.registry,
             ps.includes,
@@ -156,6 +161,7 @@ export class SearchEngine {
    * free (a first page that holds every match) or for `_count=0`/`_summary=count`.
    */
   private async total(
+    q: Queryable | undefined,
     tenantId: number,
     ps: ParsedSearch,
     countOnly: boolean,
@@ -166,21 +172,27 @@ export class SearchEngine {
     const all = this.deps.defs.resourceTypes.length;
     if (ps.total === 'none' && !countOnly) return undefined;
     if (ps.total === 'estimate' && !countOnly) {
-      const q = matchSql(ps, tenantId, all, '1');
-      const res = await this.deps.db.query<{ 'QUERY PLAN': unknown }>(
+      const m = matchSql(ps, tenantId, all, '1');
+      const res = await this.exec<{ 'QUERY PLAN': unknown }>(
+        q,
         tenantId,
-        `EXPLAIN (FORMAT JSON) ${q.sql}`,
-        q.values,
+        `EXPLAIN (FORMAT JSON) ${m.sql}`,
+        m.values,
       );
       const raw = res.rows[0]?.['QUERY PLAN'];
       const plan = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan?: { 'Plan Rows'?: number } }[];
       return Math.round(plan[0]?.Plan?.['Plan Rows'] ?? 0);
     }
     if (ps.total === 'accurate' || countOnly) {
-      const q = matchSql(ps, tenantId, all, 'count(*)::int AS n');
-      const res = await this.deps.db.query<{ n: number }>(tenantId, q.sql, q.values);
+      const m = matchSql(ps, tenantId, all, 'count(*)::int AS n');
+      const res = await this.exec<{ n: number }>(q, tenantId, m.sql, m.values);
       return res.rows[0]?.n ?? 0;
     }
     return cursor === undefined && !more ? pageSize : undefined;
+  }
+
+  /** On the caller's connection (its transaction sees its own writes), else on a pooled one. */
+  private exec<R extends Row>(q: Queryable | undefined, tenantId: number, sql: string, values: unknown[]) {
+    return q ? q.query<R>(sql, values) : this.deps.db.query<R>(tenantId, sql, values);
   }
 }
