@@ -36,6 +36,8 @@ export const fhirRestPlugin: FastifyPluginAsync<FhirRestOptions> = async (app, o
     defs: opts.defs,
     registry: opts.registry,
     fhirBaseUrl: opts.fhirBaseUrl,
+    // shared by all nodes, so a paging link issued by one node works on any other
+    cursorSecret: await instanceSecret(opts.db, 'search-cursor'),
   });
   const deps: InteractionDeps = {
     defs: opts.defs,
