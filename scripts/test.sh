@@ -72,14 +72,13 @@ done | sort)
 step "tests (embedded PostgreSQL, ${#all_tests[@]} files)" run_tests embedded "${results_dir}/embedded.tap" "${all_tests[@]}"
 step "storage/search/REST tests (Debian PostgreSQL, ${#pg_tests[@]} files)" run_tests system "${results_dir}/system.tap" "${pg_tests[@]}"
 
-# The TAP summary lines (`# pass N`, `# fail N`) of each run; a run that died before its summary counts as failed steps above.
-count() { cat "${results_dir}"/*.tap 2>/dev/null | awk -v k="$1" '$1 == "#" && $2 == k { n += $3 } END { print n + 0 }'; }
-passed="$(count pass)"
-failed="$(count fail)"
+# Totals from the runs' TAP output (`# pass`/`# fail`, plus suites that failed outside any test).
+read -r passed failed < <(node scripts/tap-summary.mjs "${results_dir}"/*.tap)
 
 echo
 if [ "${#failed_steps[@]}" -gt 0 ]; then
-  echo "failed steps: $(IFS=,; echo "${failed_steps[*]}" | sed 's/,/, /g')"
+  printf 'failed steps:\n'
+  printf '  %s\n' "${failed_steps[@]}"
 fi
 echo "${passed} passed, ${failed} failed"
 [ "${#failed_steps[@]}" -eq 0 ] && [ "${failed}" -eq 0 ]
