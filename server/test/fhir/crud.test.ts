@@ -59,6 +59,27 @@ describe('FHIR instance interactions', () => {
     assert.equal((await s.request('GET', '/Patient/bad$id')).status, 400);
   });
 
+  it('reads a summary or chosen elements, tagged SUBSETTED', async () => {
+    const created = (
+      await s.request(
+        'POST',
+        '/Patient',
+        patient('Subset', {
+          text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">x</div>' },
+        }),
+      )
+    ).body;
+    const summary = await s.request('GET', `/Patient/${created.id}?_summary=true`);
+    assert.equal(summary.status, 200);
+    assert.equal(summary.body.text, undefined);
+    assert.deepEqual(summary.body.name, created.name);
+    assert.ok(summary.body.meta.tag.some((t: { code: string }) => t.code === 'SUBSETTED'));
+    const elements = await s.request('GET', `/Patient/${created.id}?_elements=birthDate`);
+    assert.equal(elements.body.birthDate, '1980-04-02');
+    assert.equal(elements.body.name, undefined);
+    assert.equal((await s.request('GET', `/Patient/${created.id}?_summary=sometimes`)).status, 400);
+  });
+
   it('answers 304 to a conditional read with the current ETag', async () => {
     const created = (await s.request('POST', '/Patient', patient('Conditional'))).body;
     const res = await s.request('GET', `/Patient/${created.id}`, undefined, { 'if-none-match': 'W/"1"' });

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Database } from '../../platform/db/pool.js';
 import type { InteractionDeps, Scope } from '../interactions/deps.js';
+import type { Subsetter } from '../search/query/index.js';
 
 /** A search over one type (or all types when resourceType is undefined) answering a searchset Bundle. */
 export interface Searcher {
@@ -16,6 +17,8 @@ export interface RestContext {
   db: Database;
   deps: InteractionDeps;
   searcher: Searcher;
+  /** `_summary` / `_elements` on reads */
+  subsetter: Subsetter;
   fhirBaseUrl: string;
   tenantOf: (req: FastifyRequest) => number;
   onCommitted: () => void;

@@ -4,7 +4,7 @@ import type { Database } from '../../platform/db/pool.js';
 import type { Definitions } from '../definitions/index.js';
 import type { InteractionDeps } from '../interactions/deps.js';
 import { createIndexer } from '../search/indexer/index.js';
-import { SearchEngine } from '../search/query/index.js';
+import { SearchEngine, Subsetter } from '../search/query/index.js';
 import { ResourceStore } from '../storage/resource-store.js';
 import type { SearchParamRegistry } from '../storage/search-param-registry.js';
 import { validateResource } from '../validation/index.js';
@@ -56,6 +56,7 @@ export const fhirRestPlugin: FastifyPluginAsync<FhirRestOptions> = async (app, o
     db: opts.db,
     deps,
     searcher,
+    subsetter: new Subsetter(opts.defs),
     fhirBaseUrl: opts.fhirBaseUrl,
     tenantOf: opts.tenantOf,
     onCommitted: opts.onCommitted,

@@ -7,6 +7,7 @@ import { patchResource, updateResource } from '../interactions/write.js';
 import { flag, inTenant, queryPairs, type RestContext } from './context.js';
 import { checkAcceptable, etag, parseIfMatch, parsePrefer, versionHeaders } from './headers.js';
 import { sendHistory } from './history-bundle.js';
+import { subsetForRead } from './read-subset.js';
 import { sendJsonText, sendWrite } from './respond.js';
 
 type InstanceRequest = FastifyRequest<{ Params: { type: string; id: string } }>;
@@ -23,7 +24,8 @@ export function instanceRoutes(app: FastifyInstance, ctx: RestContext): void {
     const stored = await inTenant(ctx, req, (s) => readResource(ctx.deps, s, req.params.type, req.params.id));
     versionHeaders(reply, stored);
     if (notModified(req, stored.versionId, stored.lastUpdated)) return reply.code(304).send();
-    return sendJsonText(reply, 200, stored.content ?? '', isPretty(req));
+    const body = subsetForRead(ctx.subsetter, req, stored.content ?? '', stored.resourceType);
+    return sendJsonText(reply, 200, body, isPretty(req));
   });
 
   app.get('/:type/:id/_history/:vid', async (req: VersionRequest, reply) => {
@@ -31,7 +33,8 @@ export function instanceRoutes(app: FastifyInstance, ctx: RestContext): void {
     const { type, id, vid } = req.params;
     const stored = await inTenant(ctx, req, (s) => vreadResource(ctx.deps, s, type, id, vid));
     versionHeaders(reply, stored);
-    return sendJsonText(reply, 200, stored.content ?? '', isPretty(req));
+    const body = subsetForRead(ctx.subsetter, req, stored.content ?? '', stored.resourceType);
+    return sendJsonText(reply, 200, body, isPretty(req));
   });
 
   app.put('/:type/:id', async (req: InstanceRequest, reply) => {
