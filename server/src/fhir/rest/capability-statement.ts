@@ -1,13 +1,34 @@
 import type { Definitions, SearchParamDef } from '../definitions/index.js';
+import type { IndexedType, Indexer, ParamPlan } from '../search/indexer/index.js';
 
-/** Search parameters the server evaluates: everything with an expression, plus _id and _lastUpdated. */
-export function supportedSearchParams(defs: Definitions, type: string): SearchParamDef[] {
+/**
+ * Search parameters the server evaluates: _id and _lastUpdated (resource columns), and every
+ * parameter whose expression reaches a value the indexer can turn into rows (so, for example,
+ * Bundle's `composition`, whose target is an inline resource, is not claimed).
+ */
+export function supportedSearchParams(defs: Definitions, indexer: Indexer, type: string): SearchParamDef[] {
   const params = defs.searchParams.get(type);
   if (!params) return [];
-  return [...params.values()].filter(
-    (p) =>
-      p.code === '_id' || p.code === '_lastUpdated' || (p.type !== 'special' && p.expression !== undefined),
-  );
+  const plans = new Map(indexer.plan(type).map((p) => [p.code, p]));
+  return [...params.values()].filter((p) => {
+    if (p.code === '_id' || p.code === '_lastUpdated') return true;
+    const plan = plans.get(p.code);
+    return plan !== undefined && indexable(indexer, plan);
+  });
+}
+
+function converts(indexer: Indexer, type: string, outputs: readonly { type: string }[]): boolean {
+  if (type === 'composite' || type === 'special') return false;
+  return outputs.some((o) => indexer.converter(type as IndexedType, o.type) !== undefined);
+}
+
+function indexable(indexer: Indexer, plan: ParamPlan): boolean {
+  if (plan.type === 'composite') {
+    return (
+      plan.components.length > 0 && plan.components.every((c) => converts(indexer, c.type, c.path.outputs))
+    );
+  }
+  return converts(indexer, plan.type, plan.path.outputs);
 }
 
 const TYPE_INTERACTIONS = [
@@ -25,11 +46,13 @@ const TYPE_INTERACTIONS = [
 /** The CapabilityStatement at /metadata: exactly the interactions and search parameters implemented. */
 export function capabilityStatement(
   defs: Definitions,
+  indexer: Indexer,
   fhirBaseUrl: string,
   software: { name: string; version: string },
 ): object {
+  const supported = new Map(defs.resourceTypes.map((t) => [t, supportedSearchParams(defs, indexer, t)]));
   const resources = defs.resourceTypes.map((type) => {
-    const params = supportedSearchParams(defs, type);
+    const params = supported.get(type) ?? [];
     const refs = params.filter((p) => p.type === 'reference');
     return {
       type,
@@ -44,7 +67,7 @@ export function capabilityStatement(
       conditionalDelete: 'single',
       referencePolicy: ['literal', 'local'],
       searchInclude: ['*', ...refs.map((p) => `${type}:${p.code}`)],
-      searchRevInclude: revIncludes(defs, type),
+      searchRevInclude: revIncludes(supported, type),
       searchParam: params.map((p) => ({
         name: p.code,
         definition: p.url,
@@ -99,10 +122,10 @@ export function capabilityStatement(
 }
 
 /** `Source:param` for every reference parameter of another type that may point at `type`. */
-function revIncludes(defs: Definitions, type: string): string[] {
+function revIncludes(supported: Map<string, SearchParamDef[]>, type: string): string[] {
   const out: string[] = [];
-  for (const source of defs.resourceTypes) {
-    for (const p of supportedSearchParams(defs, source)) {
+  for (const [source, params] of supported) {
+    for (const p of params) {
       if (p.type === 'reference' && (p.target.length === 0 || p.target.includes(type)))
         out.push(`${source}:${p.code}`);
     }

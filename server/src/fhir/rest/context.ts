@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Database } from '../../platform/db/pool.js';
 import type { InteractionDeps, Scope } from '../interactions/deps.js';
+import type { Indexer } from '../search/indexer/index.js';
 import type { Subsetter } from '../search/query/index.js';
 
 /** A search over one type (or all types when resourceType is undefined) answering a searchset Bundle. */
@@ -17,6 +18,7 @@ export interface RestContext {
   db: Database;
   deps: InteractionDeps;
   searcher: Searcher;
+  indexer: Indexer;
   /** `_summary` / `_elements` on reads */
   subsetter: Subsetter;
   fhirBaseUrl: string;

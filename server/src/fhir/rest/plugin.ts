@@ -56,6 +56,7 @@ export const fhirRestPlugin: FastifyPluginAsync<FhirRestOptions> = async (app, o
     db: opts.db,
     deps,
     searcher,
+    indexer,
     subsetter: new Subsetter(opts.defs),
     fhirBaseUrl: opts.fhirBaseUrl,
     tenantOf: opts.tenantOf,

@@ -13,7 +13,9 @@ export function systemRoutes(
   software: { name: string; version: string },
 ): void {
   // Built once: the definitions do not change while the server runs.
-  const capability = JSON.stringify(capabilityStatement(ctx.deps.defs, ctx.fhirBaseUrl, software));
+  const capability = JSON.stringify(
+    capabilityStatement(ctx.deps.defs, ctx.indexer, ctx.fhirBaseUrl, software),
+  );
 
   app.get('/metadata', async (req, reply) => {
     checkAcceptable(req.headers.accept, flag(queryPairs(req), '_format'));

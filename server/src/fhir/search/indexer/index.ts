@@ -26,7 +26,7 @@ export interface Indexer {
   converter(type: IndexedType, fhirType: string): Converter | undefined;
 }
 
-export type { ParamPlan } from './plan.js';
+export type { IndexedType, ParamPlan } from './plan.js';
 export { NOT_INDEXED } from './not-indexed.js';
 
 /** Builds the write-time indexer: search parameters compiled once per resource type, on first use. */
