@@ -224,6 +224,42 @@ describe('FHIR instance interactions', () => {
     assert.equal(oo.body.resourceType, 'OperationOutcome');
   });
 
+  it('keeps decimal precision through create, read, update, patch, history and transactions', async () => {
+    const obs = (value: string) =>
+      `{"resourceType":"Observation","status":"final","code":{"text":"weight"},` +
+      `"valueQuantity":{"value":${value},"unit":"kg"},"referenceRange":[{"low":{"value":0.50}}]}`;
+    const created = await s.request('POST', '/Observation', obs('72.50'));
+    assert.equal(created.status, 201);
+    assert.match(created.text, /"value":72\.50,/);
+    assert.match(created.text, /"value":0\.50\}/);
+    const id = created.body.id;
+    assert.match((await s.request('GET', `/Observation/${id}`)).text, /"value":72\.50,/);
+    const patched = await s.request(
+      'PATCH',
+      `/Observation/${id}`,
+      [{ op: 'replace', path: '/status', value: 'amended' }],
+      {
+        'content-type': 'application/json-patch+json',
+      },
+    );
+    assert.match(patched.text, /"value":72\.50,.*"value":0\.50\}/);
+    const put = await s.request(
+      'PUT',
+      `/Observation/${id}`,
+      obs('72.500').replace('{"resourceType":"Observation",', `{"resourceType":"Observation","id":"${id}",`),
+    );
+    assert.match(put.text, /"value":72\.500,/);
+    assert.match((await s.request('GET', `/Observation/${id}/_history/1`)).text, /"value":72\.50,/);
+    const tx = await s.request(
+      'POST',
+      '/',
+      `{"resourceType":"Bundle","type":"transaction","entry":[{"resource":${obs('1.0')},"request":{"method":"POST","url":"Observation"}}]}`,
+    );
+    assert.equal(tx.status, 200);
+    const txId = tx.body.entry[0].resource.id;
+    assert.match((await s.request('GET', `/Observation/${txId}`)).text, /"value":1\.0,/);
+  });
+
   it('rejects methods a path does not support with 405', async () => {
     const created = (await s.request('POST', '/Patient', patient('Method'))).body;
     assert.equal((await s.request('POST', `/Patient/${created.id}`, created)).status, 405);

@@ -1,4 +1,5 @@
 import jsonPatch, { type Operation } from 'fast-json-patch';
+import { parseStoredJson } from '../../platform/json/lossless-numbers.js';
 import {
   badRequest,
   conflict,
@@ -178,7 +179,7 @@ export async function patchResource(
         'The resource was changed by someone else (If-Match does not match the current version)',
       );
     }
-    const patched = applyOps(JSON.parse(current.content) as FhirResource, ops);
+    const patched = applyOps(parseStoredJson(current.content) as FhirResource, ops);
     if (patched.resourceType !== type || patched.id !== id) {
       throw unprocessable('A patch may not change the resourceType or id');
     }
@@ -239,7 +240,8 @@ function checkPatch(patch: unknown): Operation[] {
 
 function applyOps(doc: FhirResource, ops: Operation[]): FhirResource {
   try {
-    return jsonPatch.applyPatch(doc, ops, true, false).newDocument;
+    // applied in place on a fresh parse, so untouched decimals keep their stored precision
+    return jsonPatch.applyPatch(doc, ops, true, true).newDocument;
   } catch (err) {
     const name = (err as { name?: string }).name;
     // a failed "test" operation is a precondition, anything else an invalid patch for this resource

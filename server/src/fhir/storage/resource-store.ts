@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Queryable } from '../../platform/db/pool.js';
+import { carryNumbers, stringifyWithNumbers } from '../../platform/json/lossless-numbers.js';
 import type { ResourceChangedPayload } from '../../platform/events/types.js';
 import type { IndexRows } from '../search/index-rows.js';
 import { indexParams } from './index-params.js';
@@ -221,7 +222,8 @@ function finalize(
     meta: { versionId: String(versionId), lastUpdated, ...keptMeta },
     ...rest,
   };
-  return { content: JSON.stringify(parsed), parsed };
+  carryNumbers(resource, parsed);
+  return { content: stringifyWithNumbers(parsed), parsed };
 }
 
 function toStored(type: string, id: string, row: VersionRow): StoredVersion {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { FhirError } from './operation-outcome.js';
-import { exceedsJsonDepth } from './json-depth.js';
+import { JsonTooDeep, parseWithNumbers, scanJson } from '../json/lossless-numbers.js';
 
 export interface BodyParserOptions {
   bodyLimit: number;
@@ -25,7 +25,12 @@ const parsers: FastifyPluginAsync<BodyParserOptions> = async (app, opts) => {
     async (_req: unknown, body: string | Buffer) => {
       const text = typeof body === 'string' ? body : body.toString('utf8');
       if (text.trim() === '') return undefined;
-      if (exceedsJsonDepth(text, maxDepth)) {
+      let numbers: string[] | null;
+      try {
+        // one pass: nesting guard before parsing, and the text of decimals whose precision JSON.parse would drop
+        numbers = scanJson(text, maxDepth);
+      } catch (err) {
+        if (!(err instanceof JsonTooDeep)) throw err;
         throw new FhirError(400, {
           severity: 'error',
           code: 'structure',
@@ -33,7 +38,7 @@ const parsers: FastifyPluginAsync<BodyParserOptions> = async (app, opts) => {
         });
       }
       try {
-        return JSON.parse(text) as unknown;
+        return parseWithNumbers(text, numbers);
       } catch {
         // The parser's message quotes the input, which may be PHI; say only what is wrong.
         throw new FhirError(400, {
