@@ -68,7 +68,13 @@ export async function startTestServer(
   });
   const tenantId = opts.tenant === 'B' ? tdb.tenantB : tdb.tenantA;
   const logger = createLogger({ level: 'info', stream: logStream });
-  const app = await buildApp({ config, db: tdb.db, tenantId, logger });
+  const app = await buildApp({
+    config,
+    db: tdb.db,
+    tenantId,
+    logger,
+    ...(opts.onCommitted ? { onCommitted: opts.onCommitted } : {}),
+  });
   await app.listen({ port, host: '127.0.0.1' });
   const fhir = `http://127.0.0.1:${port}/fhir/R4`;
   return {
