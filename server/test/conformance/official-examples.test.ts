@@ -18,9 +18,6 @@ const EXPECTED_REJECTIONS = JSON.parse(
   fs.readFileSync(new URL('./rejected-examples.json', import.meta.url), 'utf8'),
 ) as Record<string, Rejection>;
 
-const DECIMAL_BUG =
-  'the JSON body parser drops trailing zeros and exponents of decimals (platform/http/body-parsers.ts)';
-
 // Enough to keep both cores busy without the connection pool queueing.
 const CONCURRENCY = 8;
 
@@ -115,9 +112,7 @@ describe('official R4 examples through the REST API', () => {
     }
   });
 
-  // Known server bug: bodies go through JSON.parse, so 1.50 is stored and served as 1.5 (R4 §2.24.0.1
-  // decimal: precision is significant). `todo` reports the affected examples without failing the run.
-  it('keeps decimals exactly as written (precision is significant in FHIR)', { todo: DECIMAL_BUG }, () => {
+  it('keeps decimals exactly as written (precision is significant in FHIR)', () => {
     // JSON.parse on both sides hides 1.50 → 1.5; compare the number tokens of the texts instead.
     const changed: string[] = [];
     for (const o of outcomes) {
