@@ -173,6 +173,7 @@ async function main(): Promise<number> {
     workDir,
     ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
     logLevel: args.logLevel,
+    ...(args.serverCpuProf ? { cpuProfDir: args.serverCpuProf } : {}),
   });
   console.log(`  ${server.origin}${server.fhirPath} (pid ${server.pid}, log ${server.logFile})`);
   let failed = false;

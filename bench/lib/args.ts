@@ -13,6 +13,8 @@ export interface BenchArgs {
   only: string[] | undefined;
   keep: boolean;
   seed: number;
+  /** Folder for a V8 CPU profile of the server (node --cpu-prof), written when it stops. */
+  serverCpuProf: string | undefined;
 }
 
 export const USAGE = `Usage: npm run bench -w bench -- [options]
@@ -29,6 +31,7 @@ export const USAGE = `Usage: npm run bench -w bench -- [options]
   --no-build              skip \`npm run build\`
   --keep                  leave the server and its data running at the end (prints how to stop it)
   --seed <n>              data generator seed (default 42)
+  --server-cpu-prof <dir> profile the server with node --cpu-prof; the .cpuprofile lands in <dir>
 
 DATABASE_URL (owner URL of an external PostgreSQL) replaces the embedded PostgreSQL.`;
 
@@ -55,6 +58,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs | 'help' {
       'no-build': { type: 'boolean' },
       keep: { type: 'boolean' },
       seed: { type: 'string' },
+      'server-cpu-prof': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -73,5 +77,6 @@ export function parseBenchArgs(argv: string[]): BenchArgs | 'help' {
     build: !values['no-build'],
     keep: values.keep ?? false,
     seed: Math.round(num(values.seed, 42, 'seed', 0)),
+    serverCpuProf: values['server-cpu-prof'],
   };
 }

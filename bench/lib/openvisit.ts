@@ -28,6 +28,7 @@ export interface StartOptions {
   databaseUrl?: string;
   logLevel: string;
   dbPoolSize?: number;
+  cpuProfDir?: string;
 }
 
 async function waitReady(origin: string, child: ChildProcess, logFile: string): Promise<void> {
@@ -67,13 +68,19 @@ export async function startOpenVisit(opts: StartOptions): Promise<RunningServer>
   else delete env.DATABASE_URL;
   if (opts.dbPoolSize !== undefined) env.DB_POOL_SIZE = String(opts.dbPoolSize);
   // The server's log goes straight to a file: a pipe would make this process part of its hot path.
-  const child = spawn(process.execPath, [path.join(opts.repoRoot, 'server/bin/openvisit.js'), 'start'], {
-    cwd: opts.workDir,
-    env,
-    stdio: ['ignore', log, log],
-    // Its own process group: a Ctrl-C on the bench reaches the server only through stop().
-    detached: true,
-  });
+  // --cpu-prof is refused in NODE_OPTIONS, so it goes on the command line.
+  const nodeArgs = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(opts.cpuProfDir)}`] : [];
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, path.join(opts.repoRoot, 'server/bin/openvisit.js'), 'start'],
+    {
+      cwd: opts.workDir,
+      env,
+      stdio: ['ignore', log, log],
+      // Its own process group: a Ctrl-C on the bench reaches the server only through stop().
+      detached: true,
+    },
+  );
   let stopping = false;
   let early: string | undefined;
   child.once('exit', (code, signal) => {
