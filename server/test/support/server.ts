@@ -49,7 +49,7 @@ async function freePort(): Promise<number> {
 
 /** A real OpenVisit HTTP server on a fresh test database (tenant A), listening on loopback. */
 export async function startTestServer(
-  opts: { tenant?: 'A' | 'B'; tdb?: TestDatabase } = {},
+  opts: { tenant?: 'A' | 'B'; tdb?: TestDatabase; onCommitted?: () => void } = {},
 ): Promise<TestServer> {
   const tdb = opts.tdb ?? (await createTestDatabase());
   const port = await freePort();

@@ -1,5 +1,5 @@
-import crypto from 'node:crypto';
 import type { Queryable } from '../../platform/db/pool.js';
+import { uuidv7 } from '../../platform/ids/uuid-v7.js';
 import { carryNumbers, stringifyWithNumbers } from '../../platform/json/lossless-numbers.js';
 import type { ResourceChangedPayload } from '../../platform/events/types.js';
 import type { IndexRows } from '../search/index-rows.js';
@@ -187,7 +187,7 @@ export class ResourceStore {
 }
 
 export function newId(): string {
-  return crypto.randomUUID();
+  return uuidv7();
 }
 
 function baseParams(
@@ -200,7 +200,7 @@ function baseParams(
   action: ResourceChangedPayload['action'],
 ): unknown[] {
   const payload: ResourceChangedPayload = { resourceType: type, id, versionId: String(versionId), action };
-  return [tenantId, type, id, lastUpdated, content, crypto.randomUUID(), JSON.stringify(payload)];
+  return [tenantId, type, id, lastUpdated, content, uuidv7(), JSON.stringify(payload)];
 }
 
 /**

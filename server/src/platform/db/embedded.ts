@@ -36,13 +36,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     createPostgresUser: isRoot,
     onLog: (m: unknown) => log(String(m)),
     onError: (m: unknown) => log(String(m)),
+    // Checkpoints further apart mean fewer full-page images in the WAL of write-heavy FHIR loads;
+    // a shorter autovacuum nap keeps planner statistics fresh while tables grow fast.
     postgresFlags: [
-      '-c',
-      'max_connections=200',
-      '-c',
-      'shared_buffers=512MB',
-      '-c',
-      'listen_addresses=127.0.0.1',
+      ...['-c', 'max_connections=200', '-c', 'shared_buffers=512MB', '-c', 'listen_addresses=127.0.0.1'],
+      ...['-c', 'max_wal_size=4GB', '-c', 'checkpoint_timeout=15min', '-c', 'autovacuum_naptime=10s'],
     ],
   });
   if (!fs.existsSync(path.join(pgDir, 'PG_VERSION'))) {

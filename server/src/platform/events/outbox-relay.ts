@@ -101,9 +101,9 @@ export class OutboxRelay {
       );
       if (res.rows.length === 0) return 0;
       for (const row of res.rows) await this.bus.publish(toEvent(row));
-      await q.query('UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])', [
-        res.rows.map((r) => r.seq),
-      ]);
+      // Published rows are removed, not marked: the table stays as small as the backlog, and its
+      // indexes don't grow with every event ever written (retention is the bus's job).
+      await q.query('DELETE FROM outbox WHERE seq = ANY($1::bigint[])', [res.rows.map((r) => r.seq)]);
       return res.rows.length;
     });
   }
