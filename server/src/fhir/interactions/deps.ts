@@ -1,6 +1,7 @@
 import type { Queryable } from '../../platform/db/pool.js';
 import type { Issue } from '../../platform/http/operation-outcome.js';
 import type { Definitions } from '../definitions/index.js';
+import type { CreateBatcher } from '../storage/create-batcher.js';
 import type { ResourceStore } from '../storage/resource-store.js';
 
 /** Finds resources matching search criteria; used by conditional interactions. */
@@ -25,6 +26,8 @@ export interface InteractionDeps {
   store: ResourceStore;
   validate: ResourceValidator;
   matcher: ResourceMatcher;
+  /** Coalesces plain creates arriving concurrently into multi-resource statements. */
+  batcher: CreateBatcher;
 }
 
 /** Where an interaction runs: one tenant, through one connection or transaction. */

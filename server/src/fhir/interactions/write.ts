@@ -66,6 +66,22 @@ export async function createResource(
 }
 
 /**
+ * A plain create (server-assigned id, no conditions, not part of a Bundle), validated here and written
+ * through the batcher, which may share one statement with other creates of the tenant arriving at
+ * the same time. Takes no connection of its own while it waits.
+ */
+export async function createResourceBatched(
+  deps: InteractionDeps,
+  tenantId: number,
+  type: string,
+  body: unknown,
+): Promise<WriteResult> {
+  checkType(deps, type);
+  const resource = checkResource(deps, body, type);
+  return { status: 201, stored: await deps.batcher.create(tenantId, resource) };
+}
+
+/**
  * Update, or create with the client's id when the resource doesn't exist (update-as-create).
  * `ifMatch` (the version the client saw) makes the update conditional on it: 412 when stale.
  */

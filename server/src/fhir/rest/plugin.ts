@@ -5,6 +5,7 @@ import type { Definitions } from '../definitions/index.js';
 import type { InteractionDeps } from '../interactions/deps.js';
 import { createIndexer } from '../search/indexer/index.js';
 import { SearchEngine, Subsetter } from '../search/query/index.js';
+import { CreateBatcher } from '../storage/create-batcher.js';
 import { ResourceStore } from '../storage/resource-store.js';
 import type { SearchParamRegistry } from '../storage/search-param-registry.js';
 import { validateResource } from '../validation/index.js';
@@ -39,9 +40,11 @@ export const fhirRestPlugin: FastifyPluginAsync<FhirRestOptions> = async (app, o
     // shared by all nodes, so a paging link issued by one node works on any other
     cursorSecret: await instanceSecret(opts.db, 'search-cursor'),
   });
+  const store = new ResourceStore(opts.registry, indexer);
   const deps: InteractionDeps = {
     defs: opts.defs,
-    store: new ResourceStore(opts.registry, indexer),
+    store,
+    batcher: new CreateBatcher(opts.db, store),
     validate: (resource, resourceType) => validateResource(resource, resourceType ? { resourceType } : {}),
     matcher: {
       match: (q, tenantId, resourceType, criteria, limit) =>

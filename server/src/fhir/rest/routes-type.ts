@@ -2,7 +2,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest } from '../../platform/http/operation-outcome.js';
 import { conditionalDelete } from '../interactions/delete.js';
 import { checkType } from '../interactions/request-body.js';
-import { conditionalPatch, conditionalUpdate, createResource } from '../interactions/write.js';
+import {
+  conditionalPatch,
+  conditionalUpdate,
+  createResource,
+  createResourceBatched,
+} from '../interactions/write.js';
 import { flag, inTenant, inTransaction, queryPairs, type RestContext } from './context.js';
 import { checkAcceptable, etag, parseIfMatch, parsePrefer } from './headers.js';
 import { sendHistory } from './history-bundle.js';
@@ -30,10 +35,12 @@ export function typeRoutes(app: FastifyInstance, ctx: RestContext): void {
   app.post('/:type', async (req: TypeRequest, reply) => {
     const ifNoneExist = req.headers['if-none-exist'];
     const criteria = typeof ifNoneExist === 'string' && ifNoneExist.trim() !== '' ? ifNoneExist : undefined;
-    const run = criteria === undefined ? inTenant : inTransaction;
-    const result = await run(ctx, req, (s) =>
-      createResource(ctx.deps, s, req.params.type, req.body, criteria),
-    );
+    const result =
+      criteria === undefined
+        ? await createResourceBatched(ctx.deps, ctx.tenantOf(req), req.params.type, req.body)
+        : await inTransaction(ctx, req, (s) =>
+            createResource(ctx.deps, s, req.params.type, req.body, criteria),
+          );
     if (result.status === 201) ctx.onCommitted();
     const pretty = flag(queryPairs(req), '_pretty') === 'true';
     return sendWrite(

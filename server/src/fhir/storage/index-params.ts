@@ -1,49 +1,51 @@
 import type { IndexRows } from '../search/index-rows.js';
 import type { SearchParamRegistry } from './search-param-registry.js';
 
-/**
- * Flattens a resource's index rows into the parallel arrays the write statements unnest, in the
- * table and column order of write-statements.ts.
- */
+type Column<K extends keyof IndexRows> = (row: IndexRows[K][number]) => unknown;
+
+// The value columns of each index table, in the table and column order of write-statements.ts.
+const COLUMNS: { [K in keyof IndexRows]: Column<K>[] } = {
+  string: [(x) => x.value, (x) => x.norm],
+  token: [(x) => x.system, (x) => x.code, (x) => x.textNorm],
+  date: [(x) => x.lo, (x) => x.hi],
+  reference: [(x) => x.targetType, (x) => x.targetId, (x) => x.url, (x) => x.canonicalVersion],
+  number: [(x) => x.value, (x) => x.lo, (x) => x.hi],
+  quantity: [(x) => x.system, (x) => x.code, (x) => x.unit, (x) => x.value, (x) => x.lo, (x) => x.hi],
+  uri: [(x) => x.value],
+};
+
+const TABLES = Object.keys(COLUMNS) as (keyof IndexRows)[];
+
+/** One resource's index rows as the parallel arrays the single-resource write statements unnest. */
 export function indexParams(rows: IndexRows, resourceType: string, registry: SearchParamRegistry): unknown[] {
-  const ids = (list: { param: string }[]) => list.map((r) => registry.id(resourceType, r.param));
-  const grps = (list: { grp: number }[]) => list.map((r) => r.grp);
-  const { string: s, token: t, date: d, reference: r, number: n, quantity: q, uri: u } = rows;
-  return [
-    ids(s),
-    grps(s),
-    s.map((x) => x.value),
-    s.map((x) => x.norm),
-    ids(t),
-    grps(t),
-    t.map((x) => x.system),
-    t.map((x) => x.code),
-    t.map((x) => x.textNorm),
-    ids(d),
-    grps(d),
-    d.map((x) => x.lo),
-    d.map((x) => x.hi),
-    ids(r),
-    grps(r),
-    r.map((x) => x.targetType),
-    r.map((x) => x.targetId),
-    r.map((x) => x.url),
-    r.map((x) => x.canonicalVersion),
-    ids(n),
-    grps(n),
-    n.map((x) => x.value),
-    n.map((x) => x.lo),
-    n.map((x) => x.hi),
-    ids(q),
-    grps(q),
-    q.map((x) => x.system),
-    q.map((x) => x.code),
-    q.map((x) => x.unit),
-    q.map((x) => x.value),
-    q.map((x) => x.lo),
-    q.map((x) => x.hi),
-    ids(u),
-    grps(u),
-    u.map((x) => x.value),
-  ];
+  return indexParamsFor([{ id: undefined, resourceType, rows }], registry);
+}
+
+/**
+ * Several resources' index rows as parallel arrays; with `id` set, each table's arrays start with the
+ * owning resource's id (the multi-resource create joins rows to their resource by it).
+ */
+export function indexParamsFor(
+  items: { id: string | undefined; resourceType: string; rows: IndexRows }[],
+  registry: SearchParamRegistry,
+): unknown[] {
+  const out: unknown[] = [];
+  for (const table of TABLES) {
+    const columns = COLUMNS[table] as Column<typeof table>[];
+    const owners: (string | undefined)[] = [];
+    const params: number[] = [];
+    const grps: number[] = [];
+    const values: unknown[][] = columns.map(() => []);
+    for (const item of items) {
+      for (const row of item.rows[table]) {
+        owners.push(item.id);
+        params.push(registry.id(item.resourceType, row.param));
+        grps.push(row.grp);
+        columns.forEach((col, i) => (values[i] as unknown[]).push(col(row)));
+      }
+    }
+    if (items[0]?.id !== undefined) out.push(owners);
+    out.push(params, grps, ...values);
+  }
+  return out;
 }

@@ -3,9 +3,9 @@ import { uuidv7 } from '../../platform/ids/uuid-v7.js';
 import { carryNumbers, stringifyWithNumbers } from '../../platform/json/lossless-numbers.js';
 import type { ResourceChangedPayload } from '../../platform/events/types.js';
 import type { IndexRows } from '../search/index-rows.js';
-import { indexParams } from './index-params.js';
+import { indexParams, indexParamsFor } from './index-params.js';
 import type { SearchParamRegistry } from './search-param-registry.js';
-import { CREATE_SQL, DELETE_SQL, UPDATE_SQL } from './write-statements.js';
+import { CREATE_MANY_SQL, CREATE_SQL, DELETE_SQL, UPDATE_SQL } from './write-statements.js';
 
 export type FhirResource = Record<string, unknown> & { resourceType: string; id?: string };
 
@@ -119,6 +119,50 @@ export class ResourceStore {
       if ((err as { code?: string }).code === UNIQUE_VIOLATION) throw new IdTaken();
       throw err;
     }
+  }
+
+  /**
+   * Creates several new resources (server-assigned ids) of one tenant in one statement: all or none.
+   * Used to coalesce concurrent creates; results are in the order of `resources`.
+   */
+  async createMany(q: Queryable, tenantId: number, resources: FhirResource[]): Promise<StoredVersion[]> {
+    const lastUpdated = new Date().toISOString();
+    const items = resources.map((resource) => {
+      const id = newId();
+      const { content, parsed } = finalize(resource, id, 1, lastUpdated);
+      return { id, resourceType: parsed.resourceType, content, rows: this.indexer.extract(parsed) };
+    });
+    const res = await q.prepared<{ rid: string; id: string }>('fhir_create_many', CREATE_MANY_SQL, [
+      tenantId,
+      items.map((i) => i.resourceType),
+      items.map((i) => i.id),
+      items.map(() => lastUpdated),
+      items.map((i) => i.content),
+      items.map(() => uuidv7()),
+      items.map((i) =>
+        JSON.stringify({
+          resourceType: i.resourceType,
+          id: i.id,
+          versionId: '1',
+          action: 'create',
+        } satisfies ResourceChangedPayload),
+      ),
+      ...indexParamsFor(items, this.registry),
+    ]);
+    const rids = new Map(res.rows.map((r) => [r.id, String(r.rid)]));
+    return items.map((i) => {
+      const rid = rids.get(i.id);
+      if (rid === undefined) throw new Error('create returned no row');
+      return {
+        rid,
+        resourceType: i.resourceType,
+        id: i.id,
+        versionId: 1,
+        lastUpdated,
+        deleted: false,
+        content: i.content,
+      };
+    });
   }
 
   /**

@@ -100,4 +100,41 @@ export const DELETE_SQL = `WITH w AS (
     ${OUTBOX('w')}
   SELECT rid, version_id FROM w`;
 
+/**
+ * Inserts version 1 of several new resources of one tenant in one statement (creates coalesced
+ * under load). Parameters: $1 tenant_id, then per resource $2 res_type[], $3 id[], $4 last_updated[],
+ * $5 content[], $6 event_id[], $7 payload[]; then per index table the owning resource's id[],
+ * param_id[], grp[] and each value column (see createManyIndexParams).
+ */
+export const CREATE_MANY_SQL = (() => {
+  let p = 8;
+  const inserts = INDEX_TABLES.map((t) => {
+    const arrays = [
+      `$${p++}::text[]`,
+      `$${p++}::int[]`,
+      `$${p++}::smallint[]`,
+      ...t.types.map((ty) => `$${p++}::${ty}[]`),
+    ];
+    const names = ['o', 'p', 'g', ...t.cols.map((_, i) => `c${i}`)];
+    return `ins_${t.table} AS (
+      INSERT INTO ${t.table} (tenant_id, rid, param_id, grp, ${t.cols.join(', ')})
+      SELECT $1, w.rid, x.p, x.g, ${t.cols.map((_, i) => `x.c${i}`).join(', ')}
+      FROM unnest(${arrays.join(', ')}) AS x(${names.join(', ')}) JOIN w ON w.id = x.o)`;
+  });
+  return `WITH src AS MATERIALIZED (
+      SELECT * FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::uuid[], $7::jsonb[])
+        AS s(t, id, lu, c, e, pl)),
+    w AS (
+      INSERT INTO resource (tenant_id, res_type, id, version_id, last_updated, content)
+      SELECT $1, s.t, s.id, 1, s.lu, s.c FROM src s RETURNING rid, id),
+    hist AS (
+      INSERT INTO resource_history (tenant_id, rid, res_type, id, version_id, last_updated, method, content)
+      SELECT $1, w.rid, s.t, s.id, 1, s.lu, 'POST', s.c FROM w JOIN src s ON s.id = w.id),
+    ${inserts.join(',\n    ')},
+    outbox_row AS (
+      INSERT INTO outbox (tenant_id, event_id, topic, type, payload)
+      SELECT $1, s.e, 'clinical', 'fhir.resource.changed', s.pl FROM w JOIN src s ON s.id = w.id)
+  SELECT rid, id FROM w`;
+})();
+
 export { INDEX_TABLES };

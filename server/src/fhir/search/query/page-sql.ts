@@ -93,8 +93,20 @@ export function pageSql(
     `r.rid ${ridDesc ? 'DESC' : 'ASC'}`,
   ];
   const keyCols = ps.sort.map((k, i) => `, ${sortExpr(k, i)}::text AS k${i}`).join('');
+  const limitParam = p.add(limit, 'int');
+  if (joins.length === 0) {
+    // Find the page's rids first (index-only where the indexes allow), then fetch content for those
+    // rows alone, instead of reading every candidate's content before the conditions rule it out.
+    const inner = `SELECT r.rid ${sql} ORDER BY ${order.join(', ')} LIMIT ${limitParam}`;
+    return {
+      sql:
+        `SELECT r.rid, r.res_type, r.id, r.content${keyCols} FROM resource r ` +
+        `WHERE r.tenant_id = ${TENANT} AND r.rid = ANY(ARRAY(${inner})) ORDER BY ${order.join(', ')}`,
+      values: p.values,
+    };
+  }
   return {
-    sql: `SELECT r.rid, r.res_type, r.id, r.content${keyCols} ${sql} ORDER BY ${order.join(', ')} LIMIT ${p.add(limit, 'int')}`,
+    sql: `SELECT r.rid, r.res_type, r.id, r.content${keyCols} ${sql} ORDER BY ${order.join(', ')} LIMIT ${limitParam}`,
     values: p.values,
   };
 }
