@@ -38,7 +38,7 @@ export class CreateBatcher {
     private readonly store: ResourceStore,
     opts: CreateBatcherOptions = {},
   ) {
-    this.maxInFlight = opts.maxInFlight ?? 4;
+    this.maxInFlight = opts.maxInFlight ?? 2;
     this.maxBatch = opts.maxBatch ?? 64;
   }
 
