@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { R4_PACKAGE_DIR } from '../../src/fhir/definitions/index.js';
 import { startTestServer, type FhirJson, type TestServer } from '../support/server.js';
-import { loadExamples, type Example } from './examples.js';
+import { loadExamples, type Example } from '../support/official-examples.js';
 import { pool } from './pool.js';
 import { withoutServerMeta } from './server-meta.js';
 

@@ -4,26 +4,8 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { R4_PACKAGE_DIR } from '../../src/fhir/definitions/index.js';
 import { validateResource } from '../../src/fhir/validation/index.js';
+import { DEFINITION_TYPES } from '../support/official-examples.js';
 import { summarize } from './issue-summary.js';
-
-/** Conformance resources are definitions, not examples; they are checked where they are loaded. */
-const DEFINITION_TYPES = new Set([
-  'StructureDefinition',
-  'SearchParameter',
-  'ValueSet',
-  'CodeSystem',
-  'ConceptMap',
-  'OperationDefinition',
-  'CapabilityStatement',
-  'CompartmentDefinition',
-  'ImplementationGuide',
-  'NamingSystem',
-  'StructureMap',
-  'GraphDefinition',
-  'MessageDefinition',
-  'TerminologyCapabilities',
-  'ExampleScenario',
-]);
 
 interface Rejection {
   reason: string;

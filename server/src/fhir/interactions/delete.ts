@@ -1,7 +1,7 @@
-import { conflict, notFound, preconditionFailed } from '../../platform/http/operation-outcome.js';
+import { notFound, preconditionFailed } from '../../platform/http/operation-outcome.js';
 import { VersionConflict, type StoredVersion } from '../storage/resource-store.js';
 import { lockCriteria, parseCriteria } from './criteria.js';
-import { backoff } from './backoff.js';
+import { afterLostRace, staleIfMatch } from './backoff.js';
 import type { InteractionDeps, Scope } from './deps.js';
 import { checkId, checkType } from './request-body.js';
 
@@ -9,10 +9,6 @@ export interface DeleteResult {
   /** The deletion version written; undefined when the resource was already deleted (nothing to do). */
   stored?: StoredVersion;
 }
-
-// Optimistic writes retry when another writer got in first; each round lets at least one writer
-// through, so this bounds how many concurrent writers of one resource succeed before a 409.
-const MAX_ATTEMPTS = 30;
 
 /** Deletes a resource: 404 when it never existed; deleting a deleted resource succeeds and changes nothing. */
 export async function deleteResource(
@@ -29,17 +25,13 @@ export async function deleteResource(
     if (!current) throw notFound(`${type} resource not found`);
     if (current.deleted) return {};
     if (ifMatch !== undefined && ifMatch !== current.versionId) {
-      throw preconditionFailed(
-        'The resource was changed by someone else (If-Match does not match the current version)',
-      );
+      throw staleIfMatch();
     }
     try {
       return { stored: await deps.store.delete(scope.q, scope.tenantId, type, id, current.versionId) };
     } catch (err) {
       if (!(err instanceof VersionConflict)) throw err;
-      if (ifMatch !== undefined) throw preconditionFailed('The resource was changed by someone else');
-      if (attempt >= MAX_ATTEMPTS) throw conflict('The resource is being changed concurrently; try again');
-      await backoff(attempt);
+      await afterLostRace(attempt, ifMatch);
     }
   }
 }

@@ -15,7 +15,7 @@ import {
   type StoredVersion,
 } from '../storage/resource-store.js';
 import { lockCriteria, parseCriteria } from './criteria.js';
-import { backoff } from './backoff.js';
+import { afterLostRace, staleIfMatch } from './backoff.js';
 import type { InteractionDeps, Scope } from './deps.js';
 import { checkId, checkResource, checkType } from './request-body.js';
 
@@ -24,10 +24,6 @@ export interface WriteResult {
   status: 200 | 201;
   stored: StoredVersion;
 }
-
-// Optimistic writes retry when another writer got in first; each round lets at least one writer
-// through, so this bounds how many concurrent writers of one resource succeed before a 409.
-const MAX_ATTEMPTS = 30;
 
 /** Create with a server-assigned id; with `ifNoneExist`, only when nothing matches (conditional create). */
 export async function createResource(
@@ -60,7 +56,7 @@ export async function createResource(
       if (err instanceof IdTaken && assignedId !== undefined)
         throw conflict('The assigned id is already taken');
       // a random UUID colliding is practically impossible; retry rather than fail if it ever happens
-      if (!(err instanceof IdTaken) || attempt >= MAX_ATTEMPTS) throw err;
+      if (!(err instanceof IdTaken) || attempt >= 3) throw err;
     }
   }
 }
@@ -113,9 +109,7 @@ async function writeVersion(
   for (let attempt = 0; ; attempt++) {
     const current = await deps.store.read(scope.q, scope.tenantId, type, id);
     if (ifMatch !== undefined && (!current || current.deleted || current.versionId !== ifMatch)) {
-      throw preconditionFailed(
-        'The resource was changed by someone else (If-Match does not match the current version)',
-      );
+      throw staleIfMatch();
     }
     try {
       if (!current)
@@ -132,9 +126,7 @@ async function writeVersion(
     } catch (err) {
       const raced = err instanceof VersionConflict || err instanceof IdTaken;
       if (!raced) throw err;
-      if (ifMatch !== undefined) throw preconditionFailed('The resource was changed by someone else');
-      if (attempt >= MAX_ATTEMPTS) throw conflict('The resource is being changed concurrently; try again');
-      await backoff(attempt);
+      await afterLostRace(attempt, ifMatch);
     }
   }
 }
@@ -191,9 +183,7 @@ export async function patchResource(
         diagnostics: `${type} resource was deleted`,
       });
     if (ifMatch !== undefined && current.versionId !== ifMatch) {
-      throw preconditionFailed(
-        'The resource was changed by someone else (If-Match does not match the current version)',
-      );
+      throw staleIfMatch();
     }
     const patched = applyOps(parseStoredJson(current.content) as FhirResource, ops);
     if (patched.resourceType !== type || patched.id !== id) {
@@ -212,9 +202,7 @@ export async function patchResource(
       return { status: 200, stored };
     } catch (err) {
       if (!(err instanceof VersionConflict)) throw err;
-      if (ifMatch !== undefined) throw preconditionFailed('The resource was changed by someone else');
-      if (attempt >= MAX_ATTEMPTS) throw conflict('The resource is being changed concurrently; try again');
-      await backoff(attempt);
+      await afterLostRace(attempt, ifMatch);
     }
   }
 }

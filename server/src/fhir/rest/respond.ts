@@ -1,7 +1,9 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { operationOutcome } from '../../platform/http/operation-outcome.js';
 import type { StoredVersion } from '../storage/resource-store.js';
-import { FHIR_JSON, versionHeaders, type Prefer } from './headers.js';
+import type { WriteResult } from '../interactions/write.js';
+import { flag, queryPairs, type RestContext } from './context.js';
+import { FHIR_JSON, parsePrefer, versionHeaders, type Prefer } from './headers.js';
 
 /** Sends a stored version's JSON text as it was stored; `_pretty` re-indents it. */
 export function sendJsonText(
@@ -37,4 +39,27 @@ export function sendWrite(
     return sendJsonText(reply, status, JSON.stringify(outcome), pretty);
   }
   return sendJsonText(reply, status, stored.content, pretty);
+}
+
+/**
+ * The answer to a create, update or patch: tells the outbox relay when something was written, then
+ * sends the version with `Prefer` and `_pretty` of the request.
+ */
+export function answerWrite(
+  ctx: RestContext,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  result: WriteResult,
+  wrote = true,
+): FastifyReply {
+  if (wrote) ctx.onCommitted();
+  const pretty = flag(queryPairs(req), '_pretty') === 'true';
+  return sendWrite(
+    reply,
+    result.status,
+    result.stored,
+    parsePrefer(req.headers.prefer),
+    ctx.fhirBaseUrl,
+    pretty,
+  );
 }

@@ -5,10 +5,10 @@ import { readResource, vreadResource } from '../interactions/read.js';
 import { checkId, checkType } from '../interactions/request-body.js';
 import { patchResource, updateResource } from '../interactions/write.js';
 import { flag, inTenant, queryPairs, type RestContext } from './context.js';
-import { checkAcceptable, etag, parseIfMatch, parsePrefer, versionHeaders } from './headers.js';
+import { checkAcceptable, etag, parseIfMatch, versionHeaders } from './headers.js';
 import { sendHistory } from './history-bundle.js';
 import { subsetForRead } from './read-subset.js';
-import { sendJsonText, sendWrite } from './respond.js';
+import { answerWrite, sendJsonText } from './respond.js';
 
 type InstanceRequest = FastifyRequest<{ Params: { type: string; id: string } }>;
 type VersionRequest = FastifyRequest<{ Params: { type: string; id: string; vid: string } }>;
@@ -42,15 +42,7 @@ export function instanceRoutes(app: FastifyInstance, ctx: RestContext): void {
     const result = await inTenant(ctx, req, (s) =>
       updateResource(ctx.deps, s, req.params.type, req.params.id, req.body, ifMatch),
     );
-    ctx.onCommitted();
-    return sendWrite(
-      reply,
-      result.status,
-      result.stored,
-      parsePrefer(req.headers.prefer),
-      ctx.fhirBaseUrl,
-      isPretty(req),
-    );
+    return answerWrite(ctx, req, reply, result);
   });
 
   app.patch('/:type/:id', async (req: InstanceRequest, reply) => {
@@ -58,15 +50,7 @@ export function instanceRoutes(app: FastifyInstance, ctx: RestContext): void {
     const result = await inTenant(ctx, req, (s) =>
       patchResource(ctx.deps, s, req.params.type, req.params.id, req.body, ifMatch),
     );
-    ctx.onCommitted();
-    return sendWrite(
-      reply,
-      result.status,
-      result.stored,
-      parsePrefer(req.headers.prefer),
-      ctx.fhirBaseUrl,
-      isPretty(req),
-    );
+    return answerWrite(ctx, req, reply, result);
   });
 
   app.delete('/:type/:id', async (req: InstanceRequest, reply: FastifyReply) => {

@@ -11,7 +11,7 @@ import {
 import { flag, inTenant, inTransaction, queryPairs, type RestContext } from './context.js';
 import { checkAcceptable, etag, parseIfMatch, parsePrefer } from './headers.js';
 import { sendHistory } from './history-bundle.js';
-import { sendJsonText, sendWrite } from './respond.js';
+import { answerWrite, sendJsonText } from './respond.js';
 
 type TypeRequest = FastifyRequest<{ Params: { type: string } }>;
 
@@ -41,16 +41,8 @@ export function typeRoutes(app: FastifyInstance, ctx: RestContext): void {
         : await inTransaction(ctx, req, (s) =>
             createResource(ctx.deps, s, req.params.type, req.body, criteria),
           );
-    if (result.status === 201) ctx.onCommitted();
-    const pretty = flag(queryPairs(req), '_pretty') === 'true';
-    return sendWrite(
-      reply,
-      result.status,
-      result.stored,
-      parsePrefer(req.headers.prefer),
-      ctx.fhirBaseUrl,
-      pretty,
-    );
+    // a conditional create that found its match wrote nothing
+    return answerWrite(ctx, req, reply, result, result.status === 201);
   });
 
   const search = async (req: TypeRequest, pairs: [string, string][]) => {
@@ -81,15 +73,7 @@ export function typeRoutes(app: FastifyInstance, ctx: RestContext): void {
     const result = await inTransaction(ctx, req, (s) =>
       conditionalUpdate(ctx.deps, s, req.params.type, criteriaOf(req), req.body, ifMatch),
     );
-    ctx.onCommitted();
-    return sendWrite(
-      reply,
-      result.status,
-      result.stored,
-      parsePrefer(req.headers.prefer),
-      ctx.fhirBaseUrl,
-      false,
-    );
+    return answerWrite(ctx, req, reply, result);
   });
 
   app.patch('/:type', async (req: TypeRequest, reply) => {
@@ -97,15 +81,7 @@ export function typeRoutes(app: FastifyInstance, ctx: RestContext): void {
     const result = await inTransaction(ctx, req, (s) =>
       conditionalPatch(ctx.deps, s, req.params.type, criteriaOf(req), req.body, ifMatch),
     );
-    ctx.onCommitted();
-    return sendWrite(
-      reply,
-      result.status,
-      result.stored,
-      parsePrefer(req.headers.prefer),
-      ctx.fhirBaseUrl,
-      false,
-    );
+    return answerWrite(ctx, req, reply, result);
   });
 
   app.delete('/:type', async (req: TypeRequest, reply) => {
