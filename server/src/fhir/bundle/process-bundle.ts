@@ -7,7 +7,7 @@ import {
   preconditionFailed,
   type Issue,
 } from '../../platform/http/operation-outcome.js';
-import { parseCriteria } from '../interactions/criteria.js';
+import { findSingleMatch, parseCriteria } from '../interactions/criteria.js';
 import type { Scope } from '../interactions/deps.js';
 import { checkType } from '../interactions/request-body.js';
 import type { PreferReturn } from '../rest/headers.js';
@@ -118,30 +118,16 @@ async function resolveIdentities(
       if (e.method === 'POST') {
         if (e.ifNoneExist) {
           checkType(d.deps, e.type);
-          const matches = await d.deps.matcher.match(
-            scope.q,
-            scope.tenantId,
-            e.type,
-            parseCriteria(e.ifNoneExist, e.type),
-            2,
-          );
-          if (matches.length > 1)
-            throw preconditionFailed('Conditional create: the criteria match more than one resource');
-          ids.set(e.index, matches[0]?.id ?? newId());
+          const crit = parseCriteria(e.ifNoneExist, e.type);
+          const match = await findSingleMatch(d.deps, scope, e.type, crit, 'Conditional create');
+          ids.set(e.index, match?.id ?? newId());
         } else ids.set(e.index, newId());
       } else if (e.method === 'PUT' && e.id === undefined && e.query !== undefined) {
         checkType(d.deps, e.type);
-        const matches = await d.deps.matcher.match(
-          scope.q,
-          scope.tenantId,
-          e.type,
-          parseCriteria(e.query, e.type),
-          2,
-        );
-        if (matches.length > 1)
-          throw preconditionFailed('Conditional update: the criteria match more than one resource');
+        const crit = parseCriteria(e.query, e.type);
+        const match = await findSingleMatch(d.deps, scope, e.type, crit, 'Conditional update');
         const own = e.resource?.id;
-        ids.set(e.index, matches[0]?.id ?? (typeof own === 'string' ? own : newId()));
+        ids.set(e.index, match?.id ?? (typeof own === 'string' ? own : newId()));
       } else if (
         (e.method === 'PUT' || e.method === 'PATCH' || e.method === 'DELETE') &&
         e.id !== undefined

@@ -1,5 +1,5 @@
-import { badRequest } from '../../platform/http/operation-outcome.js';
-import type { Scope } from './deps.js';
+import { badRequest, preconditionFailed } from '../../platform/http/operation-outcome.js';
+import type { InteractionDeps, Scope } from './deps.js';
 
 /** Parses conditional criteria (`identifier=x&name=y`, optionally prefixed `Type?` or `?`) into pairs. */
 export function parseCriteria(raw: string, type: string): [string, string][] {
@@ -21,4 +21,22 @@ export async function lockCriteria(scope: Scope, type: string, criteria: [string
     .sort()
     .join('&')}`;
   await scope.q.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+}
+
+/**
+ * The one resource of `type` that `criteria` matches, or undefined when none does; 412 when several
+ * do (a conditional interaction must not guess). `interaction` names it in the error.
+ */
+export async function findSingleMatch(
+  deps: InteractionDeps,
+  scope: Scope,
+  type: string,
+  criteria: [string, string][],
+  interaction: string,
+): Promise<{ id: string } | undefined> {
+  const matches = await deps.matcher.match(scope.q, scope.tenantId, type, criteria, 2);
+  if (matches.length > 1) {
+    throw preconditionFailed(`${interaction}: the criteria match more than one resource`);
+  }
+  return matches[0];
 }

@@ -1,6 +1,6 @@
-import { notFound, preconditionFailed } from '../../platform/http/operation-outcome.js';
+import { notFound } from '../../platform/http/operation-outcome.js';
 import { VersionConflict, type StoredVersion } from '../storage/resource-store.js';
-import { lockCriteria, parseCriteria } from './criteria.js';
+import { findSingleMatch, lockCriteria, parseCriteria } from './criteria.js';
 import { afterLostRace, staleIfMatch } from './backoff.js';
 import type { InteractionDeps, Scope } from './deps.js';
 import { checkId, checkType } from './request-body.js';
@@ -46,10 +46,7 @@ export async function conditionalDelete(
   checkType(deps, type);
   const criteria = parseCriteria(criteriaText, type);
   await lockCriteria(scope, type, criteria);
-  const matches = await deps.matcher.match(scope.q, scope.tenantId, type, criteria, 2);
-  if (matches.length > 1)
-    throw preconditionFailed('Conditional delete: the criteria match more than one resource');
-  const match = matches[0];
+  const match = await findSingleMatch(deps, scope, type, criteria, 'Conditional delete');
   if (!match) return {};
   return deleteResource(deps, scope, type, match.id);
 }

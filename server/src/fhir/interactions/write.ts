@@ -5,7 +5,6 @@ import {
   conflict,
   FhirError,
   notFound,
-  preconditionFailed,
   unprocessable,
 } from '../../platform/http/operation-outcome.js';
 import {
@@ -14,7 +13,7 @@ import {
   type FhirResource,
   type StoredVersion,
 } from '../storage/resource-store.js';
-import { lockCriteria, parseCriteria } from './criteria.js';
+import { findSingleMatch, lockCriteria, parseCriteria } from './criteria.js';
 import { afterLostRace, staleIfMatch } from './backoff.js';
 import type { InteractionDeps, Scope } from './deps.js';
 import { checkId, checkResource, checkType } from './request-body.js';
@@ -40,10 +39,7 @@ export async function createResource(
   if (ifNoneExist !== undefined) {
     const criteria = parseCriteria(ifNoneExist, type);
     await lockCriteria(scope, type, criteria);
-    const matches = await deps.matcher.match(scope.q, scope.tenantId, type, criteria, 2);
-    if (matches.length > 1)
-      throw preconditionFailed('Conditional create: the criteria match more than one resource');
-    const match = matches[0];
+    const match = await findSingleMatch(deps, scope, type, criteria, 'Conditional create');
     if (match) {
       const existing = await deps.store.read(scope.q, scope.tenantId, type, match.id);
       if (existing && !existing.deleted) return { status: 200, stored: existing };
@@ -144,10 +140,7 @@ export async function conditionalUpdate(
   const resource = checkResource(deps, body, type);
   const criteria = parseCriteria(criteriaText, type);
   await lockCriteria(scope, type, criteria);
-  const matches = await deps.matcher.match(scope.q, scope.tenantId, type, criteria, 2);
-  if (matches.length > 1)
-    throw preconditionFailed('Conditional update: the criteria match more than one resource');
-  const match = matches[0];
+  const match = await findSingleMatch(deps, scope, type, criteria, 'Conditional update');
   if (match) {
     if (resource.id !== undefined && resource.id !== match.id) {
       throw badRequest('The resource id does not match the resource found by the criteria', ['id']);
@@ -218,10 +211,7 @@ export async function conditionalPatch(
 ): Promise<WriteResult> {
   checkType(deps, type);
   const criteria = parseCriteria(criteriaText, type);
-  const matches = await deps.matcher.match(scope.q, scope.tenantId, type, criteria, 2);
-  if (matches.length > 1)
-    throw preconditionFailed('Conditional patch: the criteria match more than one resource');
-  const match = matches[0];
+  const match = await findSingleMatch(deps, scope, type, criteria, 'Conditional patch');
   if (!match) throw notFound('Conditional patch: no resource matches the criteria');
   return patchResource(deps, scope, type, match.id, patch, ifMatch);
 }
