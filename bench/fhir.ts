@@ -13,7 +13,7 @@ import { parseBenchArgs, USAGE, type BenchArgs } from './lib/args.js';
 import { measureBaseline } from './lib/baseline.js';
 import { DataSet } from './lib/data.js';
 import { Client } from './lib/http.js';
-import { loadData } from './lib/load.js';
+import { type LoadedData, loadData, loadedFromDatabase } from './lib/load.js';
 import { startOpenVisit, type RunningServer } from './lib/openvisit.js';
 import { CpuMeter } from './lib/proc-cpu.js';
 import { psql } from './lib/psql.js';
@@ -43,18 +43,23 @@ async function bench(args: BenchArgs, server: RunningServer): Promise<void> {
   const data = new DataSet(rng, size.patients);
   const client = new Client(server.origin, Math.max(args.concurrency, args.loadConcurrency));
   try {
-    console.log(
-      `\nLoading ${size.patients} Patients and ${size.observations} Observations (over ${size.observationPatients} patients), scale ${args.scale}`,
-    );
-    const loaded = await loadData(client, data, size, {
-      batch: args.loadBatch,
-      concurrency: args.loadConcurrency,
-      fhirPath: server.fhirPath,
-    });
-    console.log(
-      `Loaded: Patients ${Math.round(loaded.patients.perSecond)}/s, Observations ${Math.round(loaded.observations.perSecond)}/s ` +
-        `(transaction Bundles of ${args.loadBatch}, ${args.loadConcurrency} in flight)`,
-    );
+    const what = `${size.patients} Patients and ${size.observations} Observations (over ${size.observationPatients} patients), scale ${args.scale}`;
+    let loaded: LoadedData;
+    if (args.reuse) {
+      console.log(`\nReusing the data of ${args.reuse} (${what}); load rates not measured`);
+      loaded = await loadedFromDatabase((sql) => psql(server.databaseUrl, sql), size);
+    } else {
+      console.log(`\nLoading ${what}`);
+      loaded = await loadData(client, data, size, {
+        batch: args.loadBatch,
+        concurrency: args.loadConcurrency,
+        fhirPath: server.fhirPath,
+      });
+      console.log(
+        `Loaded: Patients ${Math.round(loaded.patients.perSecond)}/s, Observations ${Math.round(loaded.observations.perSecond)}/s ` +
+          `(transaction Bundles of ${args.loadBatch}, ${args.loadConcurrency} in flight)`,
+      );
+    }
 
     // Bulk loads leave planner statistics stale until autovacuum gets to them; settle them now so
     // autoanalyze does not run in the middle of a measurement.
@@ -164,7 +169,7 @@ async function main(): Promise<number> {
     console.log('npm run build');
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
   }
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openvisit-bench-'));
+  const workDir = args.reuse ?? fs.mkdtempSync(path.join(os.tmpdir(), 'openvisit-bench-'));
   // As root, the embedded PostgreSQL runs as the `postgres` user, which must reach its data dir.
   fs.chmodSync(workDir, 0o755);
   console.log(`Starting OpenVisit (work dir ${workDir}) …`);
@@ -187,7 +192,7 @@ async function main(): Promise<number> {
       fs.writeFileSync(kept, lines.slice(-2000).join('\n'));
       console.error(`server log (last 2000 lines) kept in ${kept}`);
     }
-    if (!process.env.DATABASE_URL) fs.rmSync(workDir, { recursive: true, force: true });
+    if (!process.env.DATABASE_URL && !args.reuse) fs.rmSync(workDir, { recursive: true, force: true });
   };
   const onSignal = () => {
     void stop().finally(() => process.exit(130));

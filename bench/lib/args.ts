@@ -15,6 +15,8 @@ export interface BenchArgs {
   seed: number;
   /** Folder for a V8 CPU profile of the server (node --cpu-prof), written when it stops. */
   serverCpuProf: string | undefined;
+  /** Work dir of an earlier `--keep` run whose data to use instead of loading anew. */
+  reuse: string | undefined;
 }
 
 export const USAGE = `Usage: npm run bench -w bench -- [options]
@@ -32,6 +34,8 @@ export const USAGE = `Usage: npm run bench -w bench -- [options]
   --keep                  leave the server and its data running at the end (prints how to stop it)
   --seed <n>              data generator seed (default 42)
   --server-cpu-prof <dir> profile the server with node --cpu-prof; the .cpuprofile lands in <dir>
+  --reuse <work dir>      start on the data of an earlier --keep run (same --scale) instead of loading;
+                          the work dir is kept. Figures for the record come from full runs.
 
 DATABASE_URL (owner URL of an external PostgreSQL) replaces the embedded PostgreSQL.`;
 
@@ -59,6 +63,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs | 'help' {
       keep: { type: 'boolean' },
       seed: { type: 'string' },
       'server-cpu-prof': { type: 'string' },
+      reuse: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -78,5 +83,6 @@ export function parseBenchArgs(argv: string[]): BenchArgs | 'help' {
     keep: values.keep ?? false,
     seed: Math.round(num(values.seed, 42, 'seed', 0)),
     serverCpuProf: values['server-cpu-prof'],
+    reuse: values.reuse,
   };
 }

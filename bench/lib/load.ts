@@ -119,3 +119,36 @@ export async function loadData(
     observations: o.result,
   };
 }
+
+/**
+ * The LoadedData of a database an earlier run loaded (`--reuse`): the first `patients` Patients in
+ * creation order, and the patients that Observations point at. Load rates are not known (zero).
+ */
+export async function loadedFromDatabase(
+  query: (sql: string) => Promise<string>,
+  sizes: { patients: number },
+): Promise<LoadedData> {
+  const lines = (s: string) => s.split('\n').filter((l) => l !== '');
+  const patients = lines(
+    await query(
+      `SELECT id || '|' || coalesce(content::jsonb #>> '{name,0,family}', '') FROM resource
+       WHERE res_type = 'Patient' AND NOT deleted ORDER BY rid LIMIT ${sizes.patients}`,
+    ),
+  ).map((l) => l.split('|') as [string, string]);
+  if (patients.length < sizes.patients)
+    throw new Error(`--reuse: the database holds ${patients.length} Patients, fewer than this --scale needs`);
+  const observationPatientIds = lines(
+    await query(
+      `SELECT DISTINCT x.target_id FROM idx_reference x JOIN search_param s ON s.id = x.param_id
+       WHERE s.resource_type = 'Observation' AND s.code = 'subject'`,
+    ),
+  );
+  const none: LoadResult = { resources: 0, seconds: 0, perSecond: 0 };
+  return {
+    patientIds: patients.map((p) => p[0]),
+    families: patients.map((p) => p[1]),
+    observationPatientIds,
+    patients: none,
+    observations: none,
+  };
+}

@@ -9,6 +9,7 @@ import { type ResourceRow, loadIncludes } from './include.js';
 import { matchSql, pageSql } from './page-sql.js';
 import type { ParseContext } from './parse-param.js';
 import { parseSearch } from './parse.js';
+import { StatementNames } from './statement-names.js';
 import { Subsetter } from './subset.js';
 import type { FoundResource, ParsedSearch, SearchRequest, SearchResult } from './types.js';
 
@@ -29,6 +30,7 @@ export class SearchEngine {
   private readonly ctx: ParseContext;
   private readonly codec: CursorCodec;
   private readonly subsetter: Subsetter;
+  private readonly statements = new StatementNames();
 
   constructor(private readonly deps: SearchEngineDeps) {
     this.ctx = { defs: deps.defs, registry: deps.registry, baseUrl: deps.fhirBaseUrl };
@@ -60,7 +62,7 @@ export class SearchEngine {
     let more = false;
     if (!countOnly) {
       const page = pageSql(ps, tenantId, cursor, ps.count + 1, all);
-      rows = (await this.exec<PageRow>(q, tenantId, page.sql, page.values)).rows;
+      rows = (await this.exec<PageRow>(q, tenantId, page.sql, page.values, page.fixedPlan)).rows;
       more = rows.length > ps.count;
       rows = rows.slice(0, ps.count);
       if (cursor?.dir === 'prev') rows.reverse();
@@ -139,9 +141,7 @@ export class SearchEngine {
       'SELECT r.rid, r.res_type, r.id, r.content',
       'SELECT r.rid, r.res_type, r.id',
     );
-    const res = opts.q
-      ? await opts.q.query<ResourceRow>(sql, built.values)
-      : await this.deps.db.query<ResourceRow>(tenantId, sql, built.values);
+    const res = await this.exec<ResourceRow>(opts.q, tenantId, sql, built.values, built.fixedPlan);
     return res.rows.map((r) => ({ resourceType: r.res_type, id: r.id, rid: String(r.rid) }));
   }
 
@@ -191,8 +191,19 @@ export class SearchEngine {
     return cursor === undefined && !more ? pageSize : undefined;
   }
 
-  /** On the caller's connection (its transaction sees its own writes), else on a pooled one. */
-  private exec<R extends Row>(q: Queryable | undefined, tenantId: number, sql: string, values: unknown[]) {
-    return q ? q.query<R>(sql, values) : this.deps.db.query<R>(tenantId, sql, values);
+  /**
+   * On the caller's connection (its transaction sees its own writes), else on a pooled one.
+   * `fixedPlan` statements are prepared, so PostgreSQL skips planning after their first runs.
+   */
+  private exec<R extends Row>(
+    q: Queryable | undefined,
+    tenantId: number,
+    sql: string,
+    values: unknown[],
+    fixedPlan = false,
+  ) {
+    const name = fixedPlan ? this.statements.nameFor(sql) : undefined;
+    if (q) return name ? q.prepared<R>(name, sql, values) : q.query<R>(sql, values);
+    return this.deps.db.query<R>(tenantId, sql, values, name);
   }
 }

@@ -1,18 +1,24 @@
-import { conditionsSql, rowRef } from './compile.js';
+import { conditionSql, conditionsSql, rowRef } from './compile.js';
 import type { Cursor } from './cursor.js';
+import { pickDriver } from './driver.js';
 import { SqlParams, TENANT, and, or } from './sql.js';
-import type { ParsedSearch, SortKey } from './types.js';
+import type { Condition, ParsedSearch, SortKey } from './types.js';
 
 export interface BuiltQuery {
   sql: string;
   values: unknown[];
+  /**
+   * The statement's plan does not depend on its values (a fixed join order), so it may be prepared
+   * once and run with a generic plan.
+   */
+  fixedPlan?: boolean;
 }
 
 const R = rowRef('r');
 
-function typeFilter(ps: ParsedSearch, p: SqlParams, allTypes: number): string {
+function typeFilter(ps: ParsedSearch, p: SqlParams, allTypes: number, col = 'r.res_type'): string {
   if (ps.types.length === allTypes && ps.system) return 'true';
-  return p.inTexts('r.res_type', ps.types);
+  return p.inTexts(col, ps.types);
 }
 
 /** `FROM … WHERE …` selecting the live resources that match every condition. */
@@ -66,6 +72,59 @@ function keysetSql(
   return or(branches);
 }
 
+/** Conditions that read the resource row's own columns (`_id`, `_lastUpdated`, `_has` targets). */
+function readsResourceRow(c: Condition): boolean {
+  return c.kind === 'id' || c.kind === 'lastUpdated' || c.kind === 'has';
+}
+
+/**
+ * A page in rid order that starts from a selective condition's index (see driver.ts) and probes
+ * every other condition per candidate row. Each probe is a `LATERAL (… LIMIT 1)` subquery, which
+ * PostgreSQL can neither flatten nor reorder, so the plan is the same whatever the values are.
+ * Undefined when no condition is safe to drive from.
+ */
+function drivenPageSql(
+  ps: ParsedSearch,
+  tenantId: number,
+  cursor: Cursor | undefined,
+  limit: number,
+  allTypes: number,
+): BuiltQuery | undefined {
+  const p = new SqlParams(tenantId);
+  const driver = pickDriver(ps.conditions, (col) => typeFilter(ps, p, allTypes, col), p);
+  if (!driver) return undefined;
+  const rest = ps.conditions.filter((_, i) => i !== driver.index);
+  const joins: string[] = [];
+  let row = rowRef('d');
+  if (!driver.isResource) {
+    row = { ...rowRef('x'), rid: 'd.rid' };
+    if (rest.some(readsResourceRow)) {
+      row = rowRef('x');
+      joins.push(
+        `CROSS JOIN LATERAL (SELECT x.rid, x.id, x.res_type, x.last_updated FROM resource x WHERE x.tenant_id = ${TENANT} AND x.rid = d.rid LIMIT 1) x`,
+      );
+    }
+  }
+  rest.forEach((c, i) => {
+    joins.push(`CROSS JOIN LATERAL (SELECT 1 WHERE ${conditionSql(c, row, p)} LIMIT 1) c${i}`);
+  });
+  const desc = cursor?.dir === 'prev';
+  const where = [driver.where];
+  if (cursor) where.push(`d.rid ${desc ? '<' : '>'} ${p.add(cursor.rid, 'bigint')}`);
+  const dir = desc ? 'DESC' : 'ASC';
+  // DISTINCT: a resource may have several driving rows (repeated values, or several OR-ed values).
+  const inner =
+    `SELECT DISTINCT d.rid FROM ${driver.from}${joins.map((j) => ` ${j}`).join('')} ` +
+    `WHERE ${and(where)} ORDER BY d.rid ${dir} LIMIT ${p.add(limit, 'int')}`;
+  return {
+    sql:
+      `SELECT r.rid, r.res_type, r.id, r.content FROM resource r ` +
+      `WHERE r.tenant_id = ${TENANT} AND r.rid = ANY(ARRAY(${inner})) ORDER BY r.rid ${dir}`,
+    values: p.values,
+    fixedPlan: true,
+  };
+}
+
 /** One statement for one page: `limit` rows (ask one more than the page to learn if another follows). */
 export function pageSql(
   ps: ParsedSearch,
@@ -74,6 +133,10 @@ export function pageSql(
   limit: number,
   allTypes: number,
 ): BuiltQuery {
+  if (ps.sort.length === 0) {
+    const driven = drivenPageSql(ps, tenantId, cursor, limit, allTypes);
+    if (driven) return driven;
+  }
   const p = new SqlParams(tenantId);
   const reverse = cursor?.dir === 'prev';
   const descs = ps.sort.map((k) => k.desc !== reverse);
