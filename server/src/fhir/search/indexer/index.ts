@@ -1,4 +1,5 @@
 import type { Definitions } from '../../definitions/index.js';
+import { coveredParams, leaveOutCovered } from '../covered-params.js';
 import { createSearchPathCompiler, type FhirNode } from '../fhirpath/index.js';
 import type { IndexRows } from '../index-rows.js';
 import type { Converter, ConverterTable } from './converter.js';
@@ -32,6 +33,7 @@ export { NOT_INDEXED } from './not-indexed.js';
 /** Builds the write-time indexer: search parameters compiled once per resource type, on first use. */
 export function createIndexer(defs: Definitions, options: IndexerOptions): Indexer {
   const compiler = createSearchPathCompiler(defs);
+  const covered = coveredParams(defs);
   const parser = createReferenceParser(options.baseUrl, (t) => defs.isResourceType(t));
   const tables: Record<IndexedType, ConverterTable> = {
     string: stringConverters,
@@ -97,7 +99,9 @@ export function createIndexer(defs: Definitions, options: IndexerOptions): Index
           });
         }
       }
-      return sink.rows;
+      const rows = sink.rows;
+      rows.string = leaveOutCovered(rows.string, resourceType, covered);
+      return rows;
     },
   };
 }

@@ -1,7 +1,10 @@
 import { asArray, asObject, type ConverterTable } from './converter.js';
 
-const HUMAN_NAME_PARTS = ['family', 'given', 'prefix', 'suffix', 'text'];
-const ADDRESS_PARTS = ['line', 'city', 'district', 'state', 'postalCode', 'country', 'text'];
+/** The text parts a HumanName or Address value is indexed by, each as its own string row. */
+export const STRING_PARTS: Readonly<Record<'HumanName' | 'Address', readonly string[]>> = {
+  HumanName: ['family', 'given', 'prefix', 'suffix', 'text'],
+  Address: ['line', 'city', 'district', 'state', 'postalCode', 'country', 'text'],
+};
 
 function parts(names: readonly string[]): ConverterTable[string] {
   return (value, param, grp, sink) => {
@@ -14,6 +17,6 @@ function parts(names: readonly string[]): ConverterTable[string] {
 /** string: one row per text part; `string` also covers its subtypes markdown, code and id. */
 export const stringConverters: ConverterTable = {
   string: (value, param, grp, sink) => sink.string(param, grp, value),
-  HumanName: parts(HUMAN_NAME_PARTS),
-  Address: parts(ADDRESS_PARTS),
+  HumanName: parts(STRING_PARTS.HumanName),
+  Address: parts(STRING_PARTS.Address),
 };

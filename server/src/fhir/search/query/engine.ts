@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Database, Queryable, Row } from '../../../platform/db/pool.js';
 import { operationOutcome } from '../../../platform/http/operation-outcome.js';
 import type { Definitions } from '../../definitions/index.js';
+import { coveredParams } from '../covered-params.js';
 import type { SearchParamRegistry } from '../../storage/search-param-registry.js';
 import { type BundleLink, bundleJson, linkUrl } from './bundle.js';
 import { type Cursor, CursorCodec, cursorBinding } from './cursor.js';
@@ -33,7 +34,12 @@ export class SearchEngine {
   private readonly statements = new StatementNames();
 
   constructor(private readonly deps: SearchEngineDeps) {
-    this.ctx = { defs: deps.defs, registry: deps.registry, baseUrl: deps.fhirBaseUrl };
+    this.ctx = {
+      defs: deps.defs,
+      registry: deps.registry,
+      baseUrl: deps.fhirBaseUrl,
+      covered: coveredParams(deps.defs),
+    };
     const secret = deps.cursorSecret ?? crypto.randomBytes(32);
     this.codec = new CursorCodec(typeof secret === 'string' ? Buffer.from(secret) : secret);
     this.subsetter = new Subsetter(deps.defs);

@@ -1,3 +1,4 @@
+import type { CoveredParams } from '../covered-params.js';
 import type { Definitions, SearchParamDef } from '../../definitions/index.js';
 import type { SearchParamRegistry } from '../../storage/search-param-registry.js';
 import { FhirError, badRequest } from '../../../platform/http/operation-outcome.js';
@@ -18,6 +19,7 @@ export interface ParseContext {
   defs: Definitions;
   registry: SearchParamRegistry;
   baseUrl: string;
+  covered: CoveredParams;
 }
 
 /** A parameter this engine does not implement: ignored when lenient, 400 when strict. */
@@ -64,6 +66,8 @@ export function resolveParam(ctx: ParseContext, types: string[], code: string): 
     if (def && d.type !== def.type) return undefined;
     def ??= d;
     ids.push(ctx.registry.id(t, code));
+    // Values a covered parameter holds are stored under it only (see covered-params.ts).
+    if (d.type === 'string') for (const c of ctx.covered.of(t, code)) ids.push(ctx.registry.id(t, c));
   }
   if (!def) return undefined;
   if (def.type !== 'composite') return { def, code, ids };
