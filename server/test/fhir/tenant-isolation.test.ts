@@ -36,8 +36,23 @@ describe('tenant isolation', () => {
   });
 
   it('row-level security hides other tenants even from a query without a tenant filter', async () => {
-    await a.request('POST', '/Patient', { resourceType: 'Patient', name: [{ family: 'RlsA' }] });
-    await b.request('POST', '/Patient', { resourceType: 'Patient', name: [{ family: 'RlsB' }] });
+    // Each tenant writes a resource and updates it, so both have rows in every table, history included.
+    for (const [client, family] of [
+      [a, 'RlsA'],
+      [b, 'RlsB'],
+    ] as const) {
+      const created = await client.request('POST', '/Patient', {
+        resourceType: 'Patient',
+        name: [{ family }],
+      });
+      const id = (created.body as { id: string }).id;
+      const updated = await client.request('PUT', `/Patient/${id}`, {
+        resourceType: 'Patient',
+        id,
+        name: [{ family: `${family}2` }],
+      });
+      assert.equal(updated.status, 200);
+    }
     // deliberately unfiltered: no WHERE tenant_id, on every tenant table
     for (const table of ['resource', 'resource_history', 'idx_string', 'idx_token', 'outbox']) {
       const rows = await tdb.db.query(tdb.tenantA, `SELECT DISTINCT tenant_id FROM ${table}`);
@@ -60,7 +75,7 @@ describe('tenant isolation', () => {
     await assert.rejects(
       tdb.db.query(
         tdb.tenantA,
-        `INSERT INTO resource (tenant_id, res_type, id, version_id, last_updated, content) VALUES ($1, 'Patient', 'smuggled', 1, now(), '{}')`,
+        `INSERT INTO resource (tenant_id, res_type, id, version_id, last_updated, method, content) VALUES ($1, 'Patient', 'smuggled', 1, now(), 'POST', '{}')`,
         [tdb.tenantB],
       ),
       /row-level security/,

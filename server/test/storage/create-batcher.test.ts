@@ -42,9 +42,13 @@ describe('coalesced creates', () => {
     const count = async (sql: string) => Number(((await q(sql, [ids])).rows[0] as { n: string }).n);
     assert.equal(await count(`SELECT count(*) AS n FROM resource WHERE id = ANY($1)`), n);
     assert.equal(
-      await count(`SELECT count(*) AS n FROM resource_history WHERE id = ANY($1) AND method = 'POST'`),
+      await count(
+        `SELECT count(*) AS n FROM resource WHERE id = ANY($1) AND method = 'POST' AND version_id = 1`,
+      ),
       n,
     );
+    // resource_history holds replaced versions only: none yet
+    assert.equal(await count(`SELECT count(*) AS n FROM resource_history WHERE id = ANY($1)`), 0);
     assert.equal(await count(`SELECT count(*) AS n FROM outbox WHERE payload->>'id' = ANY($1)`), n);
     // each resource's own index rows: its family name, under its own rid
     const rows = await q(

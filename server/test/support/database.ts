@@ -5,7 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { ensureDatabase } from '../../src/platform/db/connect.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/platform/db/embedded.js';
-import { migrate, platformMigrations } from '../../src/platform/db/migrate.js';
+import { type MigrationSource, migrate, platformMigrations } from '../../src/platform/db/migrate.js';
 import { Database } from '../../src/platform/db/pool.js';
 import { ensureTenant } from '../../src/platform/db/tenants.js';
 import { fhirMigrations } from '../../src/fhir/storage/migrations.js';
@@ -35,12 +35,17 @@ async function adminUrl(): Promise<string> {
   return (await embedded).url;
 }
 
-/** A fresh, migrated database with two tenants, dropped again by close(). */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * A fresh, migrated database with two tenants, dropped again by close(). `migrations` replaces the
+ * full set, e.g. to test a migration against data written under an earlier schema.
+ */
+export async function createTestDatabase(
+  opts: { migrations?: MigrationSource[] } = {},
+): Promise<TestDatabase> {
   const admin = await adminUrl();
   const name = `ov_test_${crypto.randomBytes(6).toString('hex')}`;
   const url = await ensureDatabase(admin, name);
-  await migrate(url, [platformMigrations, fhirMigrations]);
+  await migrate(url, opts.migrations ?? [platformMigrations, fhirMigrations]);
   const db = new Database(url, { max: 10 });
   const tenantA = await ensureTenant(db, 'tenant-a');
   const tenantB = await ensureTenant(db, 'tenant-b');

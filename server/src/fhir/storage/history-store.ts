@@ -39,6 +39,15 @@ type Row = {
   content: string | null;
 };
 
+/**
+ * Every version: the past ones in resource_history and the current one in resource. PostgreSQL
+ * pushes the filters into both branches and merges their index-ordered scans.
+ */
+const VERSIONS = `(
+  SELECT tenant_id, rid, res_type, id, version_id, last_updated, method, content FROM resource_history
+  UNION ALL
+  SELECT tenant_id, rid, res_type, id, version_id, last_updated, method, content FROM resource) h`;
+
 function filters(tenantId: number, query: HistoryQuery): { where: string[]; params: unknown[] } {
   const where = ['h.tenant_id = $1'];
   const params: unknown[] = [tenantId];
@@ -78,7 +87,7 @@ export async function readHistory(
   params.push(query.count + 1);
   const res = await q.query<Row>(
     `SELECT h.rid, h.res_type, h.id, h.version_id, h.last_updated, h.method, h.content
-     FROM resource_history h WHERE ${where.join(' AND ')}
+     FROM ${VERSIONS} WHERE ${where.join(' AND ')}
      ORDER BY h.last_updated DESC, h.rid DESC, h.version_id DESC LIMIT $${params.length}`,
     params,
   );
@@ -101,7 +110,7 @@ export async function readHistory(
 export async function countHistory(q: Queryable, tenantId: number, query: HistoryQuery): Promise<number> {
   const { where, params } = filters(tenantId, query);
   const res = await q.query<{ n: string }>(
-    `SELECT count(*) AS n FROM resource_history h WHERE ${where.join(' AND ')}`,
+    `SELECT count(*) AS n FROM ${VERSIONS} WHERE ${where.join(' AND ')}`,
     params,
   );
   return Number(res.rows[0]?.n ?? 0);

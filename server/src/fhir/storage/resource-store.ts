@@ -81,7 +81,11 @@ export class ResourceStore {
   ): Promise<StoredVersion | undefined> {
     const res = await q.prepared<VersionRow>(
       'fhir_vread',
-      `SELECT h.rid, h.version_id, h.last_updated, h.method = 'DELETE' AS deleted, h.content
+      // The current version is the resource row; older ones are in resource_history.
+      `SELECT r.rid, r.version_id, r.last_updated, r.deleted, r.content FROM resource r
+       WHERE r.tenant_id = $1 AND r.res_type = $2 AND r.id = $3 AND r.version_id = $4
+       UNION ALL
+       SELECT h.rid, h.version_id, h.last_updated, h.method = 'DELETE', h.content
        FROM resource r JOIN resource_history h ON h.rid = r.rid AND h.version_id = $4
        WHERE r.tenant_id = $1 AND r.res_type = $2 AND r.id = $3 AND h.tenant_id = $1`,
       [tenantId, type, id, versionId],

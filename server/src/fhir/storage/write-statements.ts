@@ -1,7 +1,8 @@
 /**
  * The SQL of resource writes. Each write is ONE statement of data-modifying CTEs: resource row,
- * history row, search index rows and the outbox event commit or fail together even outside an
- * explicit transaction, and a plain create costs a single round trip.
+ * replaced version, search index rows and the outbox event commit or fail together even outside an
+ * explicit transaction, and a plain create costs a single round trip. `resource` holds the current
+ * version; an update or delete moves the version it replaces into `resource_history`.
  *
  * Parameters shared by all three statements:
  *   $1 tenant_id, $2 res_type, $3 id, $4 last_updated, $5 content (NULL on delete),
@@ -57,15 +58,21 @@ const OUTBOX = (ridSource: string) => `outbox_row AS (
       INSERT INTO outbox (tenant_id, event_id, topic, type, payload)
       SELECT $1, $6, 'clinical', 'fhir.resource.changed', $7::jsonb FROM ${ridSource})`;
 
-const HISTORY = (ridSource: string, method: string) => `hist AS (
+/**
+ * The version being replaced, read in the statement's snapshot, and its move into history once the
+ * conditional UPDATE (`w`) has succeeded: a writer that lost the race moves nothing.
+ */
+const PREVIOUS = (expectedVersion: string, liveOnly: boolean) => `prev AS (
+      SELECT rid, version_id, last_updated, method, content FROM resource
+      WHERE tenant_id = $1 AND res_type = $2 AND id = $3 AND version_id = ${expectedVersion}${liveOnly ? ' AND NOT deleted' : ''})`;
+const HISTORY = `hist AS (
       INSERT INTO resource_history (tenant_id, rid, res_type, id, version_id, last_updated, method, content)
-      SELECT $1, w.rid, $2, $3, w.version_id, $4, ${method}, $5 FROM ${ridSource} w)`;
+      SELECT $1, p.rid, $2, $3, p.version_id, p.last_updated, p.method, p.content FROM prev p JOIN w ON w.rid = p.rid)`;
 
 /** Inserts version 1 of a new resource. Extra: none. Fails with unique_violation if the id exists. */
 export const CREATE_SQL = `WITH w AS (
-      INSERT INTO resource (tenant_id, res_type, id, version_id, last_updated, content)
-      VALUES ($1, $2, $3, 1, $4, $5) RETURNING rid, version_id),
-    ${HISTORY('w', "'POST'")},
+      INSERT INTO resource (tenant_id, res_type, id, version_id, last_updated, method, content)
+      VALUES ($1, $2, $3, 1, $4, 'POST', $5) RETURNING rid, version_id),
     ${indexInserts('w').join(',\n    ')},
     ${OUTBOX('w')}
   SELECT rid, version_id FROM w`;
@@ -77,11 +84,13 @@ const METHOD_PARAM = EXPECTED_VERSION_PARAM + 1;
  * Writes the next version of an existing (possibly deleted) resource, only if its current version is
  * still the expected one: no row back means another writer got there first.
  */
-export const UPDATE_SQL = `WITH w AS (
-      UPDATE resource SET version_id = version_id + 1, last_updated = $4, content = $5, deleted = false
+export const UPDATE_SQL = `WITH ${PREVIOUS(`$${EXPECTED_VERSION_PARAM}`, false)},
+    w AS (
+      UPDATE resource SET version_id = version_id + 1, last_updated = $4, content = $5, deleted = false,
+        method = $${METHOD_PARAM}
       WHERE tenant_id = $1 AND res_type = $2 AND id = $3 AND version_id = $${EXPECTED_VERSION_PARAM}
       RETURNING rid, version_id),
-    ${HISTORY('w', `$${METHOD_PARAM}`)},
+    ${HISTORY},
     ${indexDeletes('w').join(',\n    ')},
     ${indexInserts('w').join(',\n    ')},
     ${OUTBOX('w')}
@@ -91,11 +100,13 @@ export const UPDATE_SQL = `WITH w AS (
  * Marks a live resource deleted (a new, empty version) and drops its index rows, only if its current
  * version is still $8. Uses no index arrays.
  */
-export const DELETE_SQL = `WITH w AS (
-      UPDATE resource SET version_id = version_id + 1, last_updated = $4, content = $5, deleted = true
+export const DELETE_SQL = `WITH ${PREVIOUS('$8', true)},
+    w AS (
+      UPDATE resource SET version_id = version_id + 1, last_updated = $4, content = $5, deleted = true,
+        method = 'DELETE'
       WHERE tenant_id = $1 AND res_type = $2 AND id = $3 AND NOT deleted AND version_id = $8
       RETURNING rid, version_id),
-    ${HISTORY('w', "'DELETE'")},
+    ${HISTORY},
     ${indexDeletes('w').join(',\n    ')},
     ${OUTBOX('w')}
   SELECT rid, version_id FROM w`;
@@ -125,11 +136,8 @@ export const CREATE_MANY_SQL = (() => {
       SELECT * FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::uuid[], $7::jsonb[])
         AS s(t, id, lu, c, e, pl)),
     w AS (
-      INSERT INTO resource (tenant_id, res_type, id, version_id, last_updated, content)
-      SELECT $1, s.t, s.id, 1, s.lu, s.c FROM src s RETURNING rid, id),
-    hist AS (
-      INSERT INTO resource_history (tenant_id, rid, res_type, id, version_id, last_updated, method, content)
-      SELECT $1, w.rid, s.t, s.id, 1, s.lu, 'POST', s.c FROM w JOIN src s ON s.id = w.id),
+      INSERT INTO resource (tenant_id, res_type, id, version_id, last_updated, method, content)
+      SELECT $1, s.t, s.id, 1, s.lu, 'POST', s.c FROM src s RETURNING rid, id),
     ${inserts.join(',\n    ')},
     outbox_row AS (
       INSERT INTO outbox (tenant_id, event_id, topic, type, payload)

@@ -35,9 +35,10 @@ export class TestStore {
     });
     return this.db.transaction(tenantId, async (q) => {
       const res = await q.query<{ rid: string }>(
-        `INSERT INTO resource (tenant_id, res_type, id, version_id, last_updated, content) VALUES ($1, $2, $3, 1, $4, $5)
+        `INSERT INTO resource (tenant_id, res_type, id, version_id, last_updated, method, content)
+         VALUES ($1, $2, $3, 1, $4, 'POST', $5)
          ON CONFLICT (tenant_id, res_type, id) DO UPDATE SET version_id = resource.version_id + 1,
-           last_updated = EXCLUDED.last_updated, content = EXCLUDED.content, deleted = false
+           last_updated = EXCLUDED.last_updated, content = EXCLUDED.content, deleted = false, method = 'PUT'
          RETURNING rid`,
         [tenantId, resource.resourceType, resource.id, lastUpdated.toISOString(), content],
       );
@@ -96,7 +97,7 @@ export class TestStore {
   async delete(tenantId: number, type: string, id: string): Promise<void> {
     await this.db.transaction(tenantId, async (q) => {
       const res = await q.query<{ rid: string }>(
-        `UPDATE resource SET deleted = true, content = NULL, version_id = version_id + 1, last_updated = now()
+        `UPDATE resource SET deleted = true, content = NULL, version_id = version_id + 1, last_updated = now(), method = 'DELETE'
          WHERE tenant_id = $1 AND res_type = $2 AND id = $3 RETURNING rid`,
         [tenantId, type, id],
       );
