@@ -60,6 +60,34 @@ describe('coalesced creates', () => {
     created.forEach((c, i) => assert.equal(family.get(c.id), `Batch${i}`));
   });
 
+  it('under load, holds a few creates back until enough gather to share a commit', async () => {
+    const batcher = new CreateBatcher(tdb.db, store, { maxInFlight: 2, minBatch: 3, lingerMs: 60_000 });
+    const p = (family: string) =>
+      batcher.create(tdb.tenantA, { resourceType: 'Patient', name: [{ family }] });
+    // The first is written at once; the next two wait (one statement is in flight, fewer than three
+    // wait); the fourth makes three, which go together without waiting for the linger timer.
+    const all = await Promise.all([p('LingerA'), p('LingerB'), p('LingerC'), p('LingerD')]);
+    assert.deepEqual(batcher.stats(), { statements: 2, created: 4 });
+    assert.equal(new Set(all.map((c) => c.id)).size, 4);
+  });
+
+  it('writes a held create once the statement in flight is done, or when the linger time is up', async () => {
+    const batcher = new CreateBatcher(tdb.db, store, { maxInFlight: 2, minBatch: 8, lingerMs: 60_000 });
+    const p = (family: string) =>
+      batcher.create(tdb.tenantA, { resourceType: 'Patient', name: [{ family }] });
+    const [a, b] = await Promise.all([p('AloneA'), p('AloneB')]);
+    assert.notEqual(a.id, b.id);
+    assert.deepEqual(batcher.stats(), { statements: 2, created: 2 });
+    const short = new CreateBatcher(tdb.db, store, { maxInFlight: 2, minBatch: 8, lingerMs: 1 });
+    const done = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        short.create(tdb.tenantA, { resourceType: 'Patient', name: [{ family: `Short${i}` }] }),
+      ),
+    );
+    assert.equal(done.length, 5);
+    assert.equal(short.stats().created, 5);
+  });
+
   it('writes a lone create at once, without waiting for company', async () => {
     const batcher = new CreateBatcher(tdb.db, store);
     const one = await batcher.create(tdb.tenantB, { resourceType: 'Practitioner', active: true });

@@ -10,6 +10,8 @@ interface Pending {
 interface TenantQueue {
   waiting: Pending[];
   inFlight: number;
+  /** A timer that writes what waits even if fewer than `minBatch` have gathered. */
+  linger?: NodeJS.Timeout;
 }
 
 export interface CreateBatcherOptions {
@@ -17,6 +19,12 @@ export interface CreateBatcherOptions {
   maxInFlight?: number;
   /** Most resources in one statement. */
   maxBatch?: number;
+  /**
+   * While another statement of the tenant is in flight, a statement waits up to `lingerMs` for this
+   * many creates to gather before it starts: a commit (and its WAL flush) is shared by more creates.
+   */
+  minBatch?: number;
+  lingerMs?: number;
 }
 
 /**
@@ -32,6 +40,8 @@ export class CreateBatcher {
   private created = 0;
   private readonly maxInFlight: number;
   private readonly maxBatch: number;
+  private readonly minBatch: number;
+  private readonly lingerMs: number;
 
   constructor(
     private readonly db: Database,
@@ -40,6 +50,8 @@ export class CreateBatcher {
   ) {
     this.maxInFlight = opts.maxInFlight ?? 2;
     this.maxBatch = opts.maxBatch ?? 64;
+    this.minBatch = opts.minBatch ?? 8;
+    this.lingerMs = opts.lingerMs ?? 2;
   }
 
   /** Statements written and resources created so far (how much coalescing happened). */
@@ -56,14 +68,25 @@ export class CreateBatcher {
     });
   }
 
-  private pump(tenantId: number, queue: TenantQueue): void {
+  private pump(tenantId: number, queue: TenantQueue, lingered = false): void {
     while (queue.inFlight < this.maxInFlight && queue.waiting.length > 0) {
+      if (!lingered && queue.inFlight > 0 && queue.waiting.length < this.minBatch && this.lingerMs > 0) {
+        queue.linger ??= setTimeout(() => {
+          queue.linger = undefined;
+          this.pump(tenantId, queue, true);
+        }, this.lingerMs);
+        return;
+      }
+      if (queue.linger) {
+        clearTimeout(queue.linger);
+        queue.linger = undefined;
+      }
       const batch = queue.waiting.splice(0, this.maxBatch);
       queue.inFlight++;
       void this.write(tenantId, batch).finally(() => {
         queue.inFlight--;
         if (queue.waiting.length > 0) this.pump(tenantId, queue);
-        else if (queue.inFlight === 0) this.queues.delete(tenantId);
+        else if (queue.inFlight === 0 && !queue.linger) this.queues.delete(tenantId);
       });
     }
   }
