@@ -18,6 +18,9 @@ const HELP = `Usage: openvisit <command> [options]
 Commands:
   start      migrate the database, then serve the API (embedded PostgreSQL unless DATABASE_URL is set)
   migrate    apply pending database migrations and exit
+  audit verify [--tenant <slug>]
+             check the audit log's hash chain of every tenant (or one); exit 1 naming the first
+             altered or missing entry
   help       show this text
 
 Options (override the environment):
@@ -50,6 +53,17 @@ async function migrateCommand(config: Config): Promise<number> {
         : `Applied ${applied.length}:\n  ${applied.join('\n  ')}`,
     );
     return 0;
+  } finally {
+    await server.stop();
+  }
+}
+
+async function auditVerifyCommand(config: Config, tenant: string | undefined): Promise<number> {
+  const { verifyAudit } = await import('./auth/audit/verify-command.js');
+  const server = await openDatabaseServer(config);
+  try {
+    await migrate(server.url, appMigrations);
+    return await verifyAudit(server.url, { ...(tenant !== undefined ? { tenant } : {}), print: out });
   } finally {
     await server.stop();
   }
@@ -147,6 +161,7 @@ export async function run(argv: string[]): Promise<number> {
       options: {
         port: { type: 'string' },
         host: { type: 'string' },
+        tenant: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -169,11 +184,13 @@ export async function run(argv: string[]): Promise<number> {
         return await migrateCommand(loadConfig(env));
       case 'start':
         return await startCommand(loadConfig(env));
-      default:
-        console.error(`Unknown command: ${command}`);
-        process.stderr.write(HELP);
-        return 2;
+      case 'audit':
+        if (parsed.positionals[1] !== 'verify') break;
+        return await auditVerifyCommand(loadConfig(env), parsed.values.tenant);
     }
+    console.error(`Unknown command: ${parsed.positionals.join(' ')}`);
+    process.stderr.write(HELP);
+    return 2;
   } catch (err) {
     console.error(`openvisit ${command} failed: ${(err as Error).message}`);
     return 1;

@@ -86,3 +86,24 @@ test('a failing migrate exits non-zero without a stack trace', async () => {
   assert.match(res.err, /openvisit migrate failed/);
   assert.doesNotMatch(res.err, /\n\s+at /);
 });
+
+test('openvisit audit verify: ok for an intact chain, exit 1 naming an altered entry', async () => {
+  const { AuditLog } = await import('../../src/auth/audit/audit-log.js');
+  const log = new AuditLog(t.db);
+  for (let i = 0; i < 3; i++)
+    await log.append(t.tenantA, { event: { resourceType: 'AuditEvent', action: 'R', outcome: '0' } });
+  const good = await openvisit(['audit', 'verify', '--tenant', 'tenant-a'], { DATABASE_URL: t.url });
+  assert.equal(good.code, 0, good.err);
+  assert.match(good.out, /tenant-a: ok, 3 entries/);
+  const client = new pg.Client({ connectionString: t.url });
+  await client.connect();
+  await client.query(
+    `UPDATE audit_log SET event = replace(event, '"R"', '"D"') WHERE tenant_id = $1 AND seq = 2`,
+    [t.tenantA],
+  );
+  await client.end();
+  const bad = await openvisit(['audit', 'verify'], { DATABASE_URL: t.url });
+  assert.equal(bad.code, 1, bad.err);
+  assert.match(bad.out, /tenant-a: BROKEN at entry 2 \(altered\)/);
+  assert.match(bad.out, /tenant-b: ok, 0 entries/);
+});

@@ -5,10 +5,10 @@ import path from 'node:path';
 import pg from 'pg';
 import { ensureDatabase } from '../../src/platform/db/connect.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/platform/db/embedded.js';
-import { type MigrationSource, migrate, platformMigrations } from '../../src/platform/db/migrate.js';
+import { type MigrationSource, migrate } from '../../src/platform/db/migrate.js';
 import { Database } from '../../src/platform/db/pool.js';
 import { ensureTenant } from '../../src/platform/db/tenants.js';
-import { fhirMigrations } from '../../src/fhir/storage/migrations.js';
+import { appMigrations } from '../../src/migrations.js';
 
 export interface TestDatabase {
   /** Owner URL of this test's own database. */
@@ -45,7 +45,7 @@ export async function createTestDatabase(
   const admin = await adminUrl();
   const name = `ov_test_${crypto.randomBytes(6).toString('hex')}`;
   const url = await ensureDatabase(admin, name);
-  await migrate(url, opts.migrations ?? [platformMigrations, fhirMigrations]);
+  await migrate(url, opts.migrations ?? appMigrations);
   const db = new Database(url, { max: 10 });
   const tenantA = await ensureTenant(db, 'tenant-a');
   const tenantB = await ensureTenant(db, 'tenant-b');
