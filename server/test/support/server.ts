@@ -1,10 +1,10 @@
-import net from 'node:net';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/platform/observability/logger.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import { freePort } from '../../src/platform/net/free-port.js';
 
 export interface TestServer {
   /** `http://127.0.0.1:PORT/fhir/R4` */
@@ -34,18 +34,6 @@ export interface TestResponse {
 // FHIR JSON as tests see it: any shape, checked by assertions.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type FhirJson = any;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** A real OpenVisit HTTP server on a fresh test database (tenant A), listening on loopback. */
 export async function startTestServer(

@@ -79,6 +79,8 @@ export function leaveOutCovered(
   resourceType: string,
   covered: CoveredParams,
 ): IndexRows['string'] {
+  // Most types have no covering parameters: nothing to look up for them.
+  if (!rows.some((r) => covered.of(resourceType, r.param).length > 0)) return rows;
   const values = new Map<string, Set<string>>();
   for (const r of rows) {
     if (r.grp !== 0) continue;

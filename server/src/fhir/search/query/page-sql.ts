@@ -95,14 +95,17 @@ function drivenPageSql(
   if (!driver) return undefined;
   const rest = ps.conditions.filter((_, i) => i !== driver.index);
   const joins: string[] = [];
+  // An index-row driver gives only the rid; conditions on the resource's own columns (`_id`,
+  // `_lastUpdated`, `_has`) get the row through one more probe, `x`.
   let row = rowRef('d');
   if (!driver.isResource) {
-    row = { ...rowRef('x'), rid: 'd.rid' };
+    row = rowRef('x');
     if (rest.some(readsResourceRow)) {
-      row = rowRef('x');
       joins.push(
         `CROSS JOIN LATERAL (SELECT x.rid, x.id, x.res_type, x.last_updated FROM resource x WHERE x.tenant_id = ${TENANT} AND x.rid = d.rid LIMIT 1) x`,
       );
+    } else {
+      row = { ...row, rid: 'd.rid' };
     }
   }
   rest.forEach((c, i) => {

@@ -1,6 +1,6 @@
 import net from 'node:net';
 
-/** A loopback port nothing listens on right now. */
+/** A loopback port nothing listens on right now (test servers, the bench, throwaway PostgreSQL). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
