@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
-import Fastify, {
-  LogController,
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type FastifyRequest,
-} from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { definitions, type Definitions } from './fhir/definitions/index.js';
 import { fhirRestPlugin } from './fhir/rest/plugin.js';
 import { SearchParamRegistry } from './fhir/storage/search-param-registry.js';
+import { OPEN_ACCESS } from './fhir/interactions/access.js';
+import { callerOf, fhirAccessPlugin } from './auth/access/plugin.js';
+import { startSecurity } from './auth/security.js';
+import type { KeyEncryptionKey } from './platform/crypto/envelope.js';
 import { appMigrations } from './migrations.js';
 import type { MigrationSource } from './platform/db/migrate.js';
 import type { Database } from './platform/db/pool.js';
@@ -34,8 +33,12 @@ export interface AppDeps {
   db: Database;
   /** Id of `config.defaultTenant`, from ensureTenant. */
   tenantId: number;
-  /** Replaced by the identity layer: maps a request to its tenant. Defaults to `tenantId`. */
-  tenantOf?: (req: FastifyRequest) => number;
+  /**
+   * `secured`: every API request needs an access token, the access policy applies and PHI access is
+   * audited (what `openvisit start` runs). `open`: none of that — only for the data layer's own tests
+   * and the benchmark's baseline, never reachable from the command line.
+   */
+  security: { mode: 'secured'; keyring: readonly KeyEncryptionKey[] } | { mode: 'open' };
   defs?: Definitions;
   registry?: SearchParamRegistry;
   /** Told after each commit that wrote outbox rows (the relay's kick). */
@@ -89,15 +92,34 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(metricsPlugin, { pool: () => db.stats(), outbox: () => outboxStats(db) });
   await app.register(healthPlugin, { db, migrations: deps.migrations ?? appMigrations, lifecycle });
 
-  await app.register(fhirRestPlugin, {
+  const fhirBaseUrl = `${config.baseUrl}${FHIR_PREFIX}`;
+  const fhirOptions = {
     prefix: FHIR_PREFIX,
     db,
     defs,
     registry,
-    fhirBaseUrl: `${config.baseUrl}${FHIR_PREFIX}`,
-    tenantOf: deps.tenantOf ?? (() => deps.tenantId),
+    fhirBaseUrl,
     onCommitted: deps.onCommitted ?? (() => undefined),
     bodyLimit: config.bodyLimit,
+  };
+  if (deps.security.mode === 'open') {
+    const caller = { tenantId: deps.tenantId, access: OPEN_ACCESS };
+    await app.register(fhirRestPlugin, { ...fhirOptions, callerOf: () => caller });
+    return app;
+  }
+  const security = await startSecurity(app, {
+    db,
+    config,
+    defs,
+    registry,
+    fhirBaseUrl,
+    keyring: deps.security.keyring,
+    defaultTenantId: deps.tenantId,
+    fhirPrefix: FHIR_PREFIX,
+  });
+  await app.register(async (fhir) => {
+    await fhir.register(fhirAccessPlugin, security.accessOptions);
+    await fhir.register(fhirRestPlugin, { ...fhirOptions, callerOf });
   });
   return app;
 }

@@ -19,6 +19,11 @@ export interface Config {
   shutdownGraceMs: number;
   /** Interval of the outbox relay's safety-net poll; commits on this node are published at once. */
   outboxPollMs: number;
+  /** Browser origins allowed to call the API, besides those of registered apps. */
+  corsOrigins: string[];
+  /** API requests per second allowed per OAuth client and per tenant (0: unlimited). */
+  rateLimitClient: number;
+  rateLimitTenant: number;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -45,5 +50,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: int(env.BODY_LIMIT_BYTES, 16 * 1024 * 1024, 'BODY_LIMIT_BYTES'),
     shutdownGraceMs: int(env.SHUTDOWN_GRACE_MS, 10_000, 'SHUTDOWN_GRACE_MS'),
     outboxPollMs: Math.max(10, int(env.OUTBOX_POLL_MS, 1000, 'OUTBOX_POLL_MS')),
+    corsOrigins: (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter((o) => o !== ''),
+    rateLimitClient: int(env.RATE_LIMIT_CLIENT_RPS, 200, 'RATE_LIMIT_CLIENT_RPS'),
+    rateLimitTenant: int(env.RATE_LIMIT_TENANT_RPS, 2000, 'RATE_LIMIT_TENANT_RPS'),
   };
 }

@@ -98,10 +98,12 @@ async function startCommand(config: Config): Promise<number> {
     const lifecycle = new Lifecycle();
     const logger = createLogger({ level: config.logLevel });
     const relay = new OutboxRelay(db, bus, { pollMs: config.outboxPollMs, log: logger });
+    const { loadKeyring } = await import('./platform/crypto/keyring.js');
     const app = await buildApp({
       config,
       db,
       tenantId,
+      security: { mode: 'secured', keyring: loadKeyring({ env: process.env, dataDir: config.dataDir }) },
       defs,
       registry,
       lifecycle,

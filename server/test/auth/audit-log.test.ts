@@ -15,7 +15,7 @@ const record = (n: number, patient?: string): AuditRecord => ({
     source: { observer: { display: 'OpenVisit' } },
     entity: patient ? [{ what: { reference: patient } }] : [],
   },
-  ...(patient ? { patient } : {}),
+  ...(patient ? { patients: [patient] } : {}),
 });
 
 describe('audit log', () => {
@@ -48,7 +48,7 @@ describe('audit log', () => {
     assert.deepEqual(seqs.rows[0], { n: '120', max: '120' });
     const mine = await tdb.db.query<{ event: string }>(
       tdb.tenantA,
-      `SELECT event FROM audit_log WHERE patient = 'Patient/p1' ORDER BY seq`,
+      `SELECT event FROM audit_log WHERE patients @> ARRAY['Patient/p1'] ORDER BY seq`,
     );
     assert.equal(mine.rows.length, 30);
     const first = JSON.parse(mine.rows[0]?.event ?? '{}') as { resourceType: string; recorded: string };

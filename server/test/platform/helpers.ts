@@ -42,6 +42,8 @@ export async function testApp(
     db: t.db,
     tenantId: t.tenantA,
     logger: createLogger({ level: 'info', stream: logs }),
+    // The platform's own behaviour; the security layer has its tests under test/auth.
+    security: { mode: 'open' },
     ...deps,
   });
   routes?.(app);

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type AppDeps } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/platform/observability/logger.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -37,7 +37,14 @@ export type FhirJson = any;
 
 /** A real OpenVisit HTTP server on a fresh test database (tenant A), listening on loopback. */
 export async function startTestServer(
-  opts: { tenant?: 'A' | 'B'; tdb?: TestDatabase; onCommitted?: () => void } = {},
+  opts: {
+    tenant?: 'A' | 'B';
+    tdb?: TestDatabase;
+    onCommitted?: () => void;
+    /** Default `open`: the data layer's tests; the security layer's tests pass `secured`. */
+    security?: AppDeps['security'];
+    env?: Record<string, string>;
+  } = {},
 ): Promise<TestServer> {
   const tdb = opts.tdb ?? (await createTestDatabase());
   const port = await freePort();
@@ -46,6 +53,7 @@ export async function startTestServer(
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
     DATABASE_URL: tdb.url,
+    ...opts.env,
   });
   const logs: string[] = [];
   const logStream = new Writable({
@@ -61,6 +69,7 @@ export async function startTestServer(
     db: tdb.db,
     tenantId,
     logger,
+    security: opts.security ?? { mode: 'open' },
     ...(opts.onCommitted ? { onCommitted: opts.onCommitted } : {}),
   });
   await app.listen({ port, host: '127.0.0.1' });

@@ -4,8 +4,8 @@ import { GENESIS, entryHash } from './chain.js';
 export interface AuditRecord {
   /** A FHIR AuditEvent; `recorded` is set by the log when the entry is written. */
   event: Record<string, unknown> & { resourceType: 'AuditEvent' };
-  /** `Patient/<id>` whose record the event touched, if any ("who accessed my record"). */
-  patient?: string;
+  /** Every `Patient/<id>` whose record the event touched ("who accessed my record"). */
+  patients?: readonly string[];
 }
 
 export type VerifyResult =
@@ -84,6 +84,8 @@ export class AuditLog {
       let previous = row.entry_hash;
       const recorded = new Date().toISOString();
       const seqs: string[] = [];
+      // One text per entry (references joined by spaces, which no reference contains): unnest cannot
+      // carry an array per row.
       const patients: (string | null)[] = [];
       const events: string[] = [];
       const hashes: Buffer[] = [];
@@ -92,14 +94,15 @@ export class AuditLog {
         const event = JSON.stringify({ ...p.record.event, recorded });
         previous = entryHash(previous, seq, recorded, event);
         seqs.push(seq.toString());
-        patients.push(p.record.patient ?? null);
+        const touched = p.record.patients ?? [];
+        patients.push(touched.length > 0 ? touched.join(' ') : null);
         events.push(event);
         hashes.push(previous);
       }
       await q.query(
         `WITH ins AS (
-           INSERT INTO audit_log (tenant_id, seq, recorded, patient, event, entry_hash)
-           SELECT $1, s, $2::timestamptz, p, e, h FROM unnest($3::bigint[], $4::text[], $5::text[], $6::bytea[]) AS x(s, p, e, h))
+           INSERT INTO audit_log (tenant_id, seq, recorded, patients, event, entry_hash)
+           SELECT $1, s, $2::timestamptz, string_to_array(p, ' '), e, h FROM unnest($3::bigint[], $4::text[], $5::text[], $6::bytea[]) AS x(s, p, e, h))
          UPDATE audit_head SET seq = $7, entry_hash = $8 WHERE tenant_id = $1`,
         [tenantId, recorded, seqs, patients, events, hashes, seq.toString(), previous],
       );

@@ -8,7 +8,7 @@ import {
   type Issue,
 } from '../../platform/http/operation-outcome.js';
 import { findSingleMatch, parseCriteria } from '../interactions/criteria.js';
-import type { Scope } from '../interactions/deps.js';
+import type { Scope, Caller } from '../interactions/deps.js';
 import { checkType } from '../interactions/request-body.js';
 import type { PreferReturn } from '../rest/headers.js';
 import { newId } from '../storage/resource-store.js';
@@ -42,7 +42,7 @@ const MAX_ENTRIES = 10_000;
 /** POST [base] with a batch or transaction Bundle. */
 export async function processBundle(
   d: BundleDeps,
-  tenantId: number,
+  caller: Caller,
   body: unknown,
   preferReturn: PreferReturn,
 ): Promise<BundleAnswer> {
@@ -58,13 +58,13 @@ export async function processBundle(
   if (rawEntries.length > MAX_ENTRIES) throw badRequest(`A Bundle may hold at most ${MAX_ENTRIES} entries`);
   if (bundle.type === 'transaction') {
     const entries = rawEntries.map((e, i) => parseEntry(e, i, d.fhirBaseUrl));
-    const results = await runTransaction(d, tenantId, entries);
+    const results = await runTransaction(d, caller, entries);
     return {
       json: responseBundle('transaction-response', results, preferReturn, d.fhirBaseUrl),
       wrote: results.some((r) => r.wrote),
     };
   }
-  const results = await runBatch(d, tenantId, rawEntries);
+  const results = await runBatch(d, caller, rawEntries);
   return {
     json: responseBundle('batch-response', results, preferReturn, d.fhirBaseUrl),
     wrote: results.some((r) => 'wrote' in r && r.wrote),
@@ -75,12 +75,12 @@ type Answer = EntryResult | { status: number; outcome: Issue[]; wrote: false };
 
 async function runTransaction(
   d: BundleDeps,
-  tenantId: number,
+  caller: Caller,
   entries: EntryRequest[],
 ): Promise<EntryResult[]> {
   checkNoDuplicates(entries);
-  return d.db.transaction(tenantId, async (q) => {
-    const scope: Scope = { tenantId, q };
+  return d.db.transaction(caller.tenantId, async (q) => {
+    const scope: Scope = { ...caller, q };
     const ids = await resolveIdentities(d, scope, entries);
     const refMap = new Map<string, string>();
     for (const e of entries) {
@@ -157,13 +157,7 @@ async function resolveConditionalReferences(
       const type = ref.slice(0, q);
       try {
         checkType(d.deps, type);
-        const matches = await d.deps.matcher.match(
-          scope.q,
-          scope.tenantId,
-          type,
-          parseCriteria(ref.slice(q + 1), type),
-          2,
-        );
+        const matches = await d.deps.matcher.match(scope, type, parseCriteria(ref.slice(q + 1), type), 2);
         if (matches.length !== 1) {
           throw preconditionFailed(
             `A conditional reference to ${type} matches ${matches.length === 0 ? 'no' : 'more than one'} resource`,
@@ -197,13 +191,13 @@ function checkNoDuplicates(entries: EntryRequest[]): void {
 }
 
 /** A batch: every entry on its own, failures reported in its response entry. */
-async function runBatch(d: BundleDeps, tenantId: number, rawEntries: unknown[]): Promise<Answer[]> {
+async function runBatch(d: BundleDeps, caller: Caller, rawEntries: unknown[]): Promise<Answer[]> {
   const results: Answer[] = [];
   for (let i = 0; i < rawEntries.length; i++) {
     try {
       const e = parseEntry(rawEntries[i], i, d.fhirBaseUrl);
       if (e.method === 'GET' || e.method === 'HEAD') checkType(d.deps, e.type);
-      results.push(await d.db.transaction(tenantId, (q) => executeEntry(d, { tenantId, q }, e)));
+      results.push(await d.db.transaction(caller.tenantId, (q) => executeEntry(d, { ...caller, q }, e)));
     } catch (err) {
       if (!(err instanceof FhirError)) throw err;
       results.push({ status: err.status, outcome: err.issues, wrote: false });

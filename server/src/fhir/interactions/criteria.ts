@@ -34,7 +34,7 @@ export async function findSingleMatch(
   criteria: [string, string][],
   interaction: string,
 ): Promise<{ id: string } | undefined> {
-  const matches = await deps.matcher.match(scope.q, scope.tenantId, type, criteria, 2);
+  const matches = await deps.matcher.match(scope, type, criteria, 2);
   if (matches.length > 1) {
     throw preconditionFailed(`${interaction}: the criteria match more than one resource`);
   }

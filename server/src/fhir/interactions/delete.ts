@@ -20,15 +20,20 @@ export async function deleteResource(
 ): Promise<DeleteResult> {
   checkType(deps, type);
   checkId(id);
+  scope.access.require(type, 'd', 'delete');
   for (let attempt = 0; ; attempt++) {
     const current = await deps.store.read(scope.q, scope.tenantId, type, id);
     if (!current) throw notFound(`${type} resource not found`);
     if (current.deleted) return {};
+    const view = { resourceType: type, id, content: current.content ?? '' };
+    if ((await scope.access.view('delete', view)) === null) throw notFound(`${type} resource not found`);
     if (ifMatch !== undefined && ifMatch !== current.versionId) {
       throw staleIfMatch();
     }
     try {
-      return { stored: await deps.store.delete(scope.q, scope.tenantId, type, id, current.versionId) };
+      const stored = await deps.store.delete(scope.q, scope.tenantId, type, id, current.versionId);
+      scope.access.wrote('delete', stored);
+      return { stored };
     } catch (err) {
       if (!(err instanceof VersionConflict)) throw err;
       await afterLostRace(attempt, ifMatch);
@@ -44,6 +49,7 @@ export async function conditionalDelete(
   criteriaText: string,
 ): Promise<DeleteResult> {
   checkType(deps, type);
+  scope.access.require(type, 'd', 'delete');
   const criteria = parseCriteria(criteriaText, type);
   await lockCriteria(scope, type, criteria);
   const match = await findSingleMatch(deps, scope, type, criteria, 'Conditional delete');

@@ -1,5 +1,6 @@
 import { gone, notFound } from '../../platform/http/operation-outcome.js';
 import type { StoredVersion } from '../storage/resource-store.js';
+import type { AccessAction } from './access.js';
 import type { InteractionDeps, Scope } from './deps.js';
 import { checkId, checkType } from './request-body.js';
 
@@ -12,10 +13,22 @@ export async function readResource(
 ): Promise<StoredVersion> {
   checkType(deps, type);
   checkId(id);
+  scope.access.require(type, 'r', 'read');
   const found = await deps.store.read(scope.q, scope.tenantId, type, id);
   if (!found) throw notFound(`${type} resource not found`);
   if (found.deleted) throw gone(`${type} resource was deleted`);
-  return found;
+  return shown(scope, 'read', found);
+}
+
+/** The version as the caller may see it; out of their reach it does not exist for them. */
+async function shown(scope: Scope, action: AccessAction, v: StoredVersion): Promise<StoredVersion> {
+  const content = await scope.access.view(action, {
+    resourceType: v.resourceType,
+    id: v.id,
+    content: v.content ?? '',
+  });
+  if (content === null) throw notFound(`${v.resourceType} resource not found`);
+  return content === v.content ? v : { ...v, content };
 }
 
 export async function vreadResource(
@@ -27,10 +40,11 @@ export async function vreadResource(
 ): Promise<StoredVersion> {
   checkType(deps, type);
   checkId(id);
+  scope.access.require(type, 'r', 'vread');
   const vid = Number(versionId);
   if (!Number.isInteger(vid) || vid < 1) throw notFound('No such version');
   const found = await deps.store.vread(scope.q, scope.tenantId, type, id, vid);
   if (!found) throw notFound(`${type} resource version not found`);
   if (found.deleted) throw gone(`${type} resource version is a deletion`);
-  return found;
+  return shown(scope, 'vread', found);
 }

@@ -15,7 +15,7 @@ import {
 } from '../storage/resource-store.js';
 import { findSingleMatch, lockCriteria, parseCriteria } from './criteria.js';
 import { afterLostRace, staleIfMatch } from './backoff.js';
-import type { InteractionDeps, Scope } from './deps.js';
+import type { Caller, InteractionDeps, Scope } from './deps.js';
 import { checkId, checkResource, checkType } from './request-body.js';
 
 export interface WriteResult {
@@ -35,7 +35,8 @@ export async function createResource(
   assignedId?: string,
 ): Promise<WriteResult> {
   checkType(deps, type);
-  const resource = checkResource(deps, body, type);
+  scope.access.require(type, 'c', 'create');
+  const checked = checkResource(deps, body, type);
   if (ifNoneExist !== undefined) {
     const criteria = parseCriteria(ifNoneExist, type);
     await lockCriteria(scope, type, criteria);
@@ -45,9 +46,12 @@ export async function createResource(
       if (existing && !existing.deleted) return { status: 200, stored: existing };
     }
   }
+  const resource = (await scope.access.write('create', checked, undefined)) as FhirResource;
   for (let attempt = 0; ; attempt++) {
     try {
-      return { status: 201, stored: await deps.store.create(scope.q, scope.tenantId, resource, assignedId) };
+      const stored = await deps.store.create(scope.q, scope.tenantId, resource, assignedId);
+      scope.access.wrote('create', stored);
+      return { status: 201, stored };
     } catch (err) {
       if (err instanceof IdTaken && assignedId !== undefined)
         throw conflict('The assigned id is already taken');
@@ -64,13 +68,17 @@ export async function createResource(
  */
 export async function createResourceBatched(
   deps: InteractionDeps,
-  tenantId: number,
+  caller: Caller,
   type: string,
   body: unknown,
 ): Promise<WriteResult> {
   checkType(deps, type);
-  const resource = checkResource(deps, body, type);
-  return { status: 201, stored: await deps.batcher.create(tenantId, resource) };
+  caller.access.require(type, 'c', 'create');
+  const checked = checkResource(deps, body, type);
+  const resource = (await caller.access.write('create', checked, undefined)) as FhirResource;
+  const stored = await deps.batcher.create(caller.tenantId, resource);
+  caller.access.wrote('create', stored);
+  return { status: 201, stored };
 }
 
 /**
@@ -87,6 +95,7 @@ export async function updateResource(
 ): Promise<WriteResult> {
   checkType(deps, type);
   checkId(id);
+  scope.access.require(type, 'u', 'update');
   const resource = checkResource(deps, body, type);
   if (resource.id === undefined) throw badRequest('An update must carry the resource id', ['id']);
   if (resource.id !== id) throw badRequest('The resource id does not match the id in the URL', ['id']);
@@ -104,20 +113,24 @@ async function writeVersion(
   const type = resource.resourceType;
   for (let attempt = 0; ; attempt++) {
     const current = await deps.store.read(scope.q, scope.tenantId, type, id);
+    const live = current && !current.deleted ? current : undefined;
+    // Out of the caller's reach a resource does not exist for them; writing it anew is a create.
+    if (live && (await scope.access.view('update', viewOf(live))) === null)
+      throw notFound(`${type} resource not found`);
     if (ifMatch !== undefined && (!current || current.deleted || current.versionId !== ifMatch)) {
       throw staleIfMatch();
     }
+    const action = method === 'PATCH' ? 'patch' : 'update';
+    if (!live) scope.access.require(type, 'c', 'create');
+    const allowed = (await scope.access.write(live ? action : 'create', resource, live)) as FhirResource;
     try {
-      if (!current)
-        return { status: 201, stored: await deps.store.create(scope.q, scope.tenantId, resource, id) };
-      const stored = await deps.store.update(
-        scope.q,
-        scope.tenantId,
-        resource,
-        id,
-        current.versionId,
-        method,
-      );
+      if (!current) {
+        const created = await deps.store.create(scope.q, scope.tenantId, allowed, id);
+        scope.access.wrote('create', created);
+        return { status: 201, stored: created };
+      }
+      const stored = await deps.store.update(scope.q, scope.tenantId, allowed, id, current.versionId, method);
+      scope.access.wrote(live ? action : 'create', stored);
       return { status: current.deleted ? 201 : 200, stored };
     } catch (err) {
       const raced = err instanceof VersionConflict || err instanceof IdTaken;
@@ -137,6 +150,7 @@ export async function conditionalUpdate(
   ifMatch?: number,
 ): Promise<WriteResult> {
   checkType(deps, type);
+  scope.access.require(type, 'u', 'update');
   const resource = checkResource(deps, body, type);
   const criteria = parseCriteria(criteriaText, type);
   await lockCriteria(scope, type, criteria);
@@ -151,7 +165,11 @@ export async function conditionalUpdate(
     checkId(resource.id);
     return writeVersion(deps, scope, resource, resource.id, ifMatch, 'PUT');
   }
-  return { status: 201, stored: await deps.store.create(scope.q, scope.tenantId, resource) };
+  scope.access.require(type, 'c', 'create');
+  const allowed = (await scope.access.write('create', resource, undefined)) as FhirResource;
+  const created = await deps.store.create(scope.q, scope.tenantId, allowed);
+  scope.access.wrote('create', created);
+  return { status: 201, stored: created };
 }
 
 /** JSON Patch (RFC 6902) applied to the current version, then validated like an update. */
@@ -165,10 +183,14 @@ export async function patchResource(
 ): Promise<WriteResult> {
   checkType(deps, type);
   checkId(id);
+  scope.access.require(type, 'u', 'patch');
   const ops = checkPatch(patch);
   for (let attempt = 0; ; attempt++) {
     const current = await deps.store.read(scope.q, scope.tenantId, type, id);
     if (!current) throw notFound(`${type} resource not found`);
+    // A patch applies to what the caller can see; out of reach, the resource does not exist for them.
+    const visible = current.deleted ? current.content : await scope.access.view('patch', viewOf(current));
+    if (visible === null) throw notFound(`${type} resource not found`);
     if (current.deleted || current.content === null)
       throw new FhirError(410, {
         severity: 'error',
@@ -178,11 +200,15 @@ export async function patchResource(
     if (ifMatch !== undefined && current.versionId !== ifMatch) {
       throw staleIfMatch();
     }
-    const patched = applyOps(parseStoredJson(current.content) as FhirResource, ops);
+    const patched = applyOps(parseStoredJson(visible ?? current.content) as FhirResource, ops);
     if (patched.resourceType !== type || patched.id !== id) {
       throw unprocessable('A patch may not change the resourceType or id');
     }
-    const resource = checkResource(deps, patched, type);
+    const resource = (await scope.access.write(
+      'patch',
+      checkResource(deps, patched, type),
+      current,
+    )) as FhirResource;
     try {
       const stored = await deps.store.update(
         scope.q,
@@ -192,6 +218,7 @@ export async function patchResource(
         current.versionId,
         'PATCH',
       );
+      scope.access.wrote('patch', stored);
       return { status: 200, stored };
     } catch (err) {
       if (!(err instanceof VersionConflict)) throw err;
@@ -242,4 +269,8 @@ function applyOps(doc: FhirResource, ops: Operation[]): FhirResource {
     if (name === 'TEST_OPERATION_FAILED') throw unprocessable('JSON Patch test operation failed');
     throw unprocessable('The JSON Patch cannot be applied to this resource');
   }
+}
+
+function viewOf(v: StoredVersion): { resourceType: string; id: string; content: string } {
+  return { resourceType: v.resourceType, id: v.id, content: v.content ?? '' };
 }

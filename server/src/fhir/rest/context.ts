@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Database } from '../../platform/db/pool.js';
-import type { InteractionDeps, Scope } from '../interactions/deps.js';
+import type { Caller, InteractionDeps, Scope } from '../interactions/deps.js';
 import type { Indexer } from '../search/indexer/index.js';
 import type { Subsetter } from '../search/query/index.js';
 
@@ -22,7 +22,8 @@ export interface RestContext {
   /** `_summary` / `_elements` on reads */
   subsetter: Subsetter;
   fhirBaseUrl: string;
-  tenantOf: (req: FastifyRequest) => number;
+  /** Who asks (tenant and access policy), as established by the FHIR plugin's authentication hook. */
+  callerOf: (req: FastifyRequest) => Caller;
   onCommitted: () => void;
 }
 
@@ -32,8 +33,8 @@ export function inTenant<T>(
   req: FastifyRequest,
   fn: (scope: Scope) => Promise<T>,
 ): Promise<T> {
-  const tenantId = ctx.tenantOf(req);
-  return ctx.db.withTenant(tenantId, (q) => fn({ tenantId, q }));
+  const caller = ctx.callerOf(req);
+  return ctx.db.withTenant(caller.tenantId, (q) => fn({ ...caller, q }));
 }
 
 /** Runs an interaction in one transaction of the caller's tenant (conditional writes, Bundles). */
@@ -42,8 +43,8 @@ export function inTransaction<T>(
   req: FastifyRequest,
   fn: (scope: Scope) => Promise<T>,
 ): Promise<T> {
-  const tenantId = ctx.tenantOf(req);
-  return ctx.db.transaction(tenantId, (q) => fn({ tenantId, q }));
+  const caller = ctx.callerOf(req);
+  return ctx.db.transaction(caller.tenantId, (q) => fn({ ...caller, q }));
 }
 
 export function queryPairs(req: FastifyRequest): [string, string][] {

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { badRequest } from '../../platform/http/operation-outcome.js';
+import { badRequest, FhirError } from '../../platform/http/operation-outcome.js';
+import type { Access } from '../interactions/access.js';
 import {
   countHistory,
   readHistory,
@@ -34,10 +35,18 @@ export async function sendHistory(
     ...(after ? { after } : {}),
   };
   const { entries, more, total } = await inTenant(ctx, req, async (s) => {
+    if (!scope.id && s.access.compartment() !== null)
+      // History rows carry no index to bound them by; a caller bounded by patients reads instance history.
+      throw new FhirError(403, {
+        severity: 'error',
+        code: 'forbidden',
+        diagnostics:
+          'Type and system history are not available to this caller; read the history of one resource',
+      });
     const page = await readHistory(s.q, s.tenantId, query);
     // counting a whole type's or the system's history is costly; an instance's is cheap
     const n = scope.id ? await countHistory(s.q, s.tenantId, query) : undefined;
-    return { ...page, total: n };
+    return { ...page, entries: await shownVersions(s.access, page.entries), total: n };
   });
   const path = req.raw.url ?? '';
   const base = `${ctx.fhirBaseUrl}${path.slice(path.indexOf('/fhir/R4') + '/fhir/R4'.length)}`;
@@ -56,6 +65,21 @@ export async function sendHistory(
     `"type":"history",${total === undefined ? '' : `"total":${total},`}"link":[${links.join(',')}],` +
     `"entry":[${entries.map((e) => historyEntry(ctx.fhirBaseUrl, e)).join(',')}]}`;
   return reply.code(200).type(FHIR_JSON).send(body);
+}
+
+/** Versions as the caller may see them; those they may not are left out. */
+async function shownVersions(access: Access, entries: HistoryEntry[]): Promise<HistoryEntry[]> {
+  const withContent = entries.filter((e) => e.content !== null);
+  const shown = await access.viewMany(
+    'history',
+    withContent.map((e) => ({ resourceType: e.resourceType, id: e.id, content: e.content ?? '' })),
+  );
+  const byEntry = new Map(withContent.map((e, i) => [e, shown[i]]));
+  return entries.flatMap((e) => {
+    if (e.content === null) return [e];
+    const content = byEntry.get(e);
+    return typeof content === 'string' ? [{ ...e, content }] : [];
+  });
 }
 
 function historyEntry(fhirBaseUrl: string, e: HistoryEntry): string {

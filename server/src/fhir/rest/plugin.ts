@@ -2,7 +2,9 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { instanceSecret } from '../../platform/db/instance-secret.js';
 import type { Database } from '../../platform/db/pool.js';
 import type { Definitions } from '../definitions/index.js';
-import type { InteractionDeps } from '../interactions/deps.js';
+import type { Access } from '../interactions/access.js';
+import type { Caller, InteractionDeps } from '../interactions/deps.js';
+import type { SearchRestriction } from '../search/query/types.js';
 import { createIndexer } from '../search/indexer/index.js';
 import { SearchEngine, Subsetter } from '../search/query/index.js';
 import { CreateBatcher } from '../storage/create-batcher.js';
@@ -21,8 +23,8 @@ export interface FhirRestOptions {
   registry: SearchParamRegistry;
   /** Absolute base of the FHIR endpoint, e.g. `http://localhost:8080/fhir/R4`. */
   fhirBaseUrl: string;
-  /** The tenant of a request; the identity layer will derive it from the access token. */
-  tenantOf: (req: FastifyRequest) => number;
+  /** Who asks: the tenant and the access policy of a request (auth/access, from its access token). */
+  callerOf: (req: FastifyRequest) => Caller;
   /** Called after a transaction that wrote outbox rows commits, so the relay publishes at once. */
   onCommitted: () => void;
   bodyLimit: number;
@@ -47,13 +49,29 @@ export const fhirRestPlugin: FastifyPluginAsync<FhirRestOptions> = async (app, o
     batcher: new CreateBatcher(opts.db, store),
     validate: (resource, resourceType) => validateResource(resource, resourceType ? { resourceType } : {}),
     matcher: {
-      match: (q, tenantId, resourceType, criteria, limit) =>
-        engine.findIds(tenantId, { resourceType, params: criteria, strict: true }, { limit, q }),
+      match: (scope, resourceType, criteria, limit) =>
+        engine.findIds(
+          scope.tenantId,
+          {
+            resourceType,
+            params: criteria,
+            strict: true,
+            restriction: { patients: scope.access.compartment() },
+          },
+          { limit, q: scope.q },
+        ),
     },
   };
   const searcher: Searcher = {
     search: async (scope, request, selfPath) =>
-      (await engine.search(scope.tenantId, request, selfPath, scope.q)).bundle,
+      (
+        await engine.search(
+          scope.tenantId,
+          { ...request, restriction: restrictionOf(scope.access) },
+          selfPath,
+          scope.q,
+        )
+      ).bundle,
   };
   const ctx: RestContext = {
     db: opts.db,
@@ -62,10 +80,23 @@ export const fhirRestPlugin: FastifyPluginAsync<FhirRestOptions> = async (app, o
     indexer,
     subsetter: new Subsetter(opts.defs),
     fhirBaseUrl: opts.fhirBaseUrl,
-    tenantOf: opts.tenantOf,
+    callerOf: opts.callerOf,
     onCommitted: opts.onCommitted,
   };
   systemRoutes(app, ctx, opts.software ?? { name: 'OpenVisit', version: '0.1.0' });
   typeRoutes(app, ctx);
   instanceRoutes(app, ctx);
 };
+
+/** What a search may reach: searchable types only, bounded by the compartment, every entry vetted. */
+function restrictionOf(access: Access): SearchRestriction {
+  return {
+    patients: access.compartment(),
+    types: (types, explicit) => {
+      if (!explicit) return types.filter((t) => access.allows(t, 's'));
+      for (const t of types) access.require(t, 's', 'search');
+      return types;
+    },
+    filter: (entries) => access.viewMany('search', entries),
+  };
+}

@@ -69,9 +69,15 @@ export function instanceRoutes(app: FastifyInstance, ctx: RestContext): void {
     const { type, id } = req.params;
     checkType(ctx.deps, type);
     checkId(id);
-    // a deleted resource still has a history; one that never existed has none
-    const exists = await inTenant(ctx, req, (s) => ctx.deps.store.read(s.q, s.tenantId, type, id));
-    if (!exists) throw notFound(`${type} resource not found`);
+    // a deleted resource still has a history; one that never existed (or is out of reach) has none
+    const reachable = await inTenant(ctx, req, async (s) => {
+      s.access.require(type, 'r', 'history');
+      const current = await ctx.deps.store.read(s.q, s.tenantId, type, id);
+      if (!current || current.deleted || current.content === null)
+        return current !== undefined && s.access.compartment() === null;
+      return (await s.access.view('history', { resourceType: type, id, content: current.content })) !== null;
+    });
+    if (!reachable) throw notFound(`${type} resource not found`);
     return sendHistory(ctx, req, reply, { resourceType: type, id });
   });
 

@@ -26,7 +26,7 @@ export function systemRoutes(
     const prefer = parsePrefer(req.headers.prefer);
     const answer = await processBundle(
       { db: ctx.db, deps: ctx.deps, searcher: ctx.searcher, fhirBaseUrl: ctx.fhirBaseUrl },
-      ctx.tenantOf(req),
+      ctx.callerOf(req),
       req.body,
       prefer.return,
     );

@@ -37,7 +37,7 @@ export function typeRoutes(app: FastifyInstance, ctx: RestContext): void {
     const criteria = typeof ifNoneExist === 'string' && ifNoneExist.trim() !== '' ? ifNoneExist : undefined;
     const result =
       criteria === undefined
-        ? await createResourceBatched(ctx.deps, ctx.tenantOf(req), req.params.type, req.body)
+        ? await createResourceBatched(ctx.deps, ctx.callerOf(req), req.params.type, req.body)
         : await inTransaction(ctx, req, (s) =>
             createResource(ctx.deps, s, req.params.type, req.body, criteria),
           );
@@ -97,6 +97,7 @@ export function typeRoutes(app: FastifyInstance, ctx: RestContext): void {
 
   app.get('/:type/_history', async (req: TypeRequest, reply) => {
     checkType(ctx.deps, req.params.type);
+    ctx.callerOf(req).access.require(req.params.type, 'r', 'history');
     return sendHistory(ctx, req, reply, { resourceType: req.params.type });
   });
 }

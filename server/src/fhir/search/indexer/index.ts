@@ -21,6 +21,8 @@ export interface IndexerOptions {
 export interface Indexer {
   /** The search index rows of a resource (top-level only: contained resources are not indexed). */
   extract(resource: Record<string, unknown>): IndexRows;
+  /** The reference rows of just the parameters `codes` (the access policy's compartment check). */
+  references(resource: Record<string, unknown>, codes: ReadonlySet<string>): IndexRows['reference'];
   /** The compiled parameters of a resource type (for diagnostics and tests). */
   plan(resourceType: string): readonly ParamPlan[];
   /** The converter for a value of `fhirType` under a parameter of `type`, if any. */
@@ -73,6 +75,16 @@ export function createIndexer(defs: Definitions, options: IndexerOptions): Index
   return {
     plan,
     converter,
+    references(resource, codes) {
+      const resourceType = resource.resourceType;
+      if (typeof resourceType !== 'string' || !defs.isResourceType(resourceType)) return [];
+      const root = compiler.rootNode(resource);
+      const sink = new RowSink();
+      for (const p of plan(resourceType))
+        if (p.type === 'reference' && codes.has(p.code))
+          emit(p.path.evaluate([root], root), 'reference', p.code, 0, sink);
+      return sink.rows.reference;
+    },
     extract(resource) {
       const resourceType = resource.resourceType;
       if (typeof resourceType !== 'string' || !defs.isResourceType(resourceType)) {

@@ -115,6 +115,18 @@ export function conditionSql(cond: Condition, row: RowRef, p: SqlParams): string
       );
       return `EXISTS (SELECT 1 FROM idx_reference ${c} JOIN resource ${t} ON ${t}.tenant_id = ${TENANT} AND ${t}.res_type = ${c}.target_type AND ${t}.id = ${c}.target_id AND NOT ${t}.deleted WHERE ${indexKey(c, cond.ref.ids, row, p)} AND ${or(perType)})`;
     }
+    case 'compartment': {
+      const parts: string[] = [];
+      if (cond.refIds.length > 0) {
+        const a = p.alias('cp');
+        parts.push(
+          `EXISTS (SELECT 1 FROM idx_reference ${a} WHERE ${indexKey(a, cond.refIds, row, p)} AND ${a}.target_type = 'Patient' AND ${a}.target_id = ANY(${p.add(cond.patients, 'text[]')}))`,
+        );
+      }
+      if (cond.patientType)
+        parts.push(`(${row.resType} = 'Patient' AND ${row.id} = ANY(${p.add(cond.patients, 'text[]')}))`);
+      return or(parts);
+    }
     case 'has': {
       const h = p.alias('h');
       const s = p.alias('s');

@@ -25,6 +25,8 @@ export interface Driver {
  */
 function driverRank(c: Condition): number | undefined {
   if (c.kind === 'id') return c.not ? undefined : 0;
+  // A patient's compartment is small: its reference rows, or the Patient rows, drive well; both at once cannot.
+  if (c.kind === 'compartment') return c.patientType === (c.refIds.length === 0) ? 1 : undefined;
   if (c.kind !== 'param') return undefined;
   const leaves = c.values.filter((v): v is LeafValue => v.kind !== 'composite');
   if (leaves.length === 0 || leaves.length !== c.values.length) return undefined;
@@ -78,6 +80,32 @@ export function pickDriver(
         p.inTexts('d.id', c.ids),
       ]),
       isResource: true,
+    };
+  }
+  if (c?.kind === 'compartment') {
+    const patients = p.add(c.patients, 'text[]');
+    if (c.patientType)
+      return {
+        index: best.index,
+        from: 'resource d',
+        where: and([
+          `d.tenant_id = ${TENANT}`,
+          `d.res_type = 'Patient'`,
+          'NOT d.deleted',
+          `d.id = ANY(${patients})`,
+        ]),
+        isResource: true,
+      };
+    return {
+      index: best.index,
+      from: 'idx_reference d',
+      where: and([
+        `d.tenant_id = ${TENANT}`,
+        p.inIds('d.param_id', c.refIds),
+        `d.target_type = 'Patient'`,
+        `d.target_id = ANY(${patients})`,
+      ]),
+      isResource: false,
     };
   }
   if (c?.kind !== 'param') return undefined;

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Database, Queryable, Row } from '../../../platform/db/pool.js';
-import { operationOutcome } from '../../../platform/http/operation-outcome.js';
+import { FhirError, operationOutcome } from '../../../platform/http/operation-outcome.js';
+import { patientCompartmentParams } from '../../definitions/compartments.js';
 import type { Definitions } from '../../definitions/index.js';
 import { coveredParams } from '../covered-params.js';
 import type { SearchParamRegistry } from '../../storage/search-param-registry.js';
@@ -12,7 +13,15 @@ import type { ParseContext } from './parse-param.js';
 import { parseSearch } from './parse.js';
 import { StatementNames } from './statement-names.js';
 import { Subsetter } from './subset.js';
-import type { FoundResource, ParsedSearch, SearchRequest, SearchResult } from './types.js';
+import type {
+  CompartmentCondition,
+  FoundResource,
+  ParsedSearch,
+  ResultEntry,
+  SearchRequest,
+  SearchRestriction,
+  SearchResult,
+} from './types.js';
 
 export interface SearchEngineDeps {
   db: Database;
@@ -56,7 +65,7 @@ export class SearchEngine {
     selfPath?: string,
     q?: Queryable,
   ): Promise<SearchResult> {
-    const ps = parseSearch(this.ctx, req);
+    const ps = this.restrict(parseSearch(this.ctx, req), req);
     const path = selfPath ?? req.resourceType ?? '';
     const binding = cursorBinding(req.resourceType, req.params);
     const cursor =
@@ -103,7 +112,7 @@ export class SearchEngine {
           )
         : [];
     const subset = (r: ResourceRow) => this.subsetter.apply(r.content, r.res_type, ps.summary, ps.elements);
-    const entries = [
+    const unfiltered = [
       ...rows.map((r) => ({
         resourceType: r.res_type,
         id: r.id,
@@ -117,6 +126,9 @@ export class SearchEngine {
         mode: 'include' as const,
       })),
     ];
+    const entries = req.restriction?.filter
+      ? await this.filtered(unfiltered, req.restriction.filter)
+      : unfiltered;
     const outcome =
       ps.ignored.length > 0
         ? operationOutcome([
@@ -140,7 +152,7 @@ export class SearchEngine {
     req: SearchRequest,
     opts: { limit: number; q?: Queryable },
   ): Promise<FoundResource[]> {
-    const ps = parseSearch(this.ctx, req);
+    const ps = this.restrict(parseSearch(this.ctx, req), req);
     const sorted: ParsedSearch = { ...ps, sort: [] };
     const built = pageSql(sorted, tenantId, undefined, opts.limit, this.deps.defs.resourceTypes.length);
     const sql = built.sql.replace(
@@ -149,6 +161,53 @@ export class SearchEngine {
     );
     const res = await this.exec<ResourceRow>(opts.q, tenantId, sql, built.values, built.fixedPlan);
     return res.rows.map((r) => ({ resourceType: r.res_type, id: r.id, rid: String(r.rid) }));
+  }
+
+  /** The caller's bound: allowed types only, and the compartment condition when patients bound it. */
+  private restrict(ps: ParsedSearch, req: SearchRequest): ParsedSearch {
+    const r = req.restriction;
+    if (!r) return ps;
+    const explicit = !ps.system || ps.types.length < this.deps.defs.resourceTypes.length;
+    const types = r.types ? r.types(ps.types, explicit) : ps.types;
+    const compartment = patientCompartmentParams();
+    const conditions = [...ps.conditions];
+    if (r.patients !== null) {
+      const bounded = types.filter((t) => t === 'Patient' || compartment.has(t));
+      const refIds = bounded.flatMap((t) =>
+        t === 'Patient'
+          ? []
+          : (compartment.get(t) ?? [])
+              .filter((c) => this.deps.registry.has(t, c))
+              .map((c) => this.deps.registry.id(t, c)),
+      );
+      const cond: CompartmentCondition = {
+        kind: 'compartment',
+        refIds,
+        patientType: bounded.includes('Patient'),
+        patients: r.patients,
+      };
+      // Types outside the compartment (Practitioner, Medication…) are not bounded by it.
+      if (bounded.length === types.length) conditions.push(cond);
+      else if (bounded.length > 0)
+        throw new FhirError(403, {
+          severity: 'error',
+          code: 'forbidden',
+          diagnostics:
+            'Search across compartment and non-compartment types at once is not permitted; name one type',
+        });
+    }
+    return { ...ps, types, conditions };
+  }
+
+  private async filtered<E extends ResultEntry>(
+    entries: E[],
+    filter: NonNullable<SearchRestriction['filter']>,
+  ): Promise<E[]> {
+    const shown = await filter(entries);
+    return entries.flatMap((e, i) => {
+      const content = shown[i];
+      return typeof content === 'string' ? [{ ...e, content }] : [];
+    });
   }
 
   private position(ps: ParsedSearch, row: PageRow, dir: Cursor['dir']): Cursor {

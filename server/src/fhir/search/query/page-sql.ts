@@ -74,7 +74,12 @@ function keysetSql(
 
 /** Conditions that read the resource row's own columns (`_id`, `_lastUpdated`, `_has` targets). */
 function readsResourceRow(c: Condition): boolean {
-  return c.kind === 'id' || c.kind === 'lastUpdated' || c.kind === 'has';
+  return (
+    c.kind === 'id' ||
+    c.kind === 'lastUpdated' ||
+    c.kind === 'has' ||
+    (c.kind === 'compartment' && c.patientType)
+  );
 }
 
 /**

@@ -8,6 +8,30 @@ export interface SearchRequest {
   params: [string, string][];
   /** `Prefer: handling=strict`: unknown or unsupported parameters are an error instead of ignored. */
   strict: boolean;
+  /** What the caller may see (auth/access); unrestricted when absent. */
+  restriction?: SearchRestriction;
+}
+
+/** A resource in a result: type, id and JSON text. */
+export interface ResultEntry {
+  resourceType: string;
+  id: string;
+  content: string;
+}
+
+export interface SearchRestriction {
+  /** Patient ids bounding compartment types (and Patient) to their compartments; null: unbounded. */
+  patients: readonly string[] | null;
+  /**
+   * The types the caller may search among those asked for (`explicit`: named by the request's type
+   * or `_type`, so refusing one is an error the callback throws; otherwise quietly left out).
+   */
+  types?: (types: string[], explicit: boolean) => string[];
+  /**
+   * Every entry of a page, matches and includes alike, before it is sent: for each, the text to show
+   * (maybe fewer elements) or null to leave it out.
+   */
+  filter?: (entries: readonly ResultEntry[]) => Promise<(string | null)[]>;
 }
 
 export interface SearchResult {
@@ -101,7 +125,19 @@ export type Condition =
   /** Resources whose `ref` points at a target of one of `targets` matching that target's condition. */
   | { kind: 'chain'; ref: ParamRef; targets: { type: string; cond: Condition }[] }
   /** Resources referenced (through `refIds`) by some `sourceType` resource matching `cond`. */
-  | { kind: 'has'; sourceType: string; refIds: number[]; cond: Condition };
+  | { kind: 'has'; sourceType: string; refIds: number[]; cond: Condition }
+  | CompartmentCondition;
+/**
+ * The access policy's bound: resources in the compartment of one of `patients` — through a reference
+ * to the patient in one of `refIds` (the compartment parameters of the searched types), or, when
+ * `patientType`, the Patient resource itself.
+ */
+export type CompartmentCondition = {
+  kind: 'compartment';
+  refIds: number[];
+  patientType: boolean;
+  patients: readonly string[];
+};
 
 export type SortValueType = 'text' | 'timestamptz' | 'numeric';
 

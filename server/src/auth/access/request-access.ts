@@ -1,0 +1,203 @@
+import { FhirError } from '../../platform/http/operation-outcome.js';
+import { parseStoredJson, stringifyWithNumbers } from '../../platform/json/lossless-numbers.js';
+import type { Access, AccessAction, AccessLetter, ResourceView } from '../../fhir/interactions/access.js';
+import type { StoredVersion } from '../../fhir/storage/resource-store.js';
+import { applyElements, elementsFor } from '../policy/minimum-necessary.js';
+import { roleAllows } from '../policy/permissions.js';
+import type { Role } from '../policy/roles.js';
+import { scopesAllow, type ResourceScope, type ScopeContext } from '../policy/scopes.js';
+import type { AuditTrail } from './audit-trail.js';
+import type { PatientsOf } from './patients-of.js';
+import type { Reach } from './reach.js';
+import type { SecurityMetrics } from './security-metrics.js';
+
+type Resource = Record<string, unknown> & { resourceType: string };
+
+export interface CallerPolicy {
+  /** A backend service (client credentials): `system/` scopes, no user and no roles. */
+  system: boolean;
+  roles: readonly Role[];
+  scopes: readonly ResourceScope[];
+  /** Scope contexts the token may use: `patient/` only with a launch patient. */
+  contexts: readonly ScopeContext[];
+  /** Whose records the caller reaches; null when not bounded by patients (front desk, billing, services). */
+  reach: Reach | null;
+  /** The request path and query under the FHIR base, for search audit entries. */
+  query: string;
+}
+
+function forbidden(diagnostics: string): FhirError {
+  return new FhirError(403, { severity: 'error', code: 'forbidden', diagnostics });
+}
+
+const WRITE_ACTIONS = new Set<AccessAction>(['create', 'update', 'patch', 'delete']);
+
+/**
+ * The access policy of one request (see auth/access/README.md): scopes ∩ role permissions, the
+ * patients the caller reaches, minimum-necessary element limits, and an audit record for every
+ * access to a patient's record and every denial.
+ */
+export class RequestAccess implements Access {
+  private readonly bound: readonly string[] | null;
+  /** Patients of resources checked before a write, for the audit record of the write. */
+  private readonly pending = new Map<string, string[]>();
+
+  constructor(
+    private readonly policy: CallerPolicy,
+    private readonly patientsOf: PatientsOf,
+    private readonly trail: AuditTrail,
+    private readonly metrics: SecurityMetrics,
+  ) {
+    const r = policy.reach;
+    this.bound = r ? [...r.patients, ...r.breakGlass.keys()] : null;
+  }
+
+  allows(type: string, letter: AccessLetter): boolean {
+    const p = this.policy;
+    if (scopesAllow(p.scopes, p.contexts, type, letter).length === 0) return false;
+    return p.system || roleAllows(p.roles, type, letter);
+  }
+
+  require(type: string, letter: AccessLetter, action: AccessAction): void {
+    if (this.allows(type, letter)) return;
+    this.trail.add({ action, outcome: 'denied', outcomeCode: 'not-permitted', resources: [], patients: [] });
+    this.metrics.deny('forbidden');
+    throw forbidden(`This token or role does not permit this interaction on ${type}`);
+  }
+
+  compartment(): readonly string[] | null {
+    return this.bound;
+  }
+
+  async view(action: AccessAction, v: ResourceView): Promise<string | null> {
+    const seen = this.see(v);
+    const ref = `${v.resourceType}/${v.id}`;
+    if (seen.hidden) {
+      this.trail.add({
+        action,
+        outcome: 'denied',
+        outcomeCode: 'out-of-reach',
+        resources: [ref],
+        patients: seen.patients.map((p) => `Patient/${p}`),
+      });
+      this.metrics.deny('out-of-reach');
+      return null;
+    }
+    if (WRITE_ACTIONS.has(action)) {
+      this.pending.set(ref, seen.patients);
+      return seen.content;
+    }
+    this.trail.add({
+      action,
+      outcome: 'success',
+      resources: [ref],
+      patients: seen.patients.map((p) => `Patient/${p}`),
+      ...this.glass(seen.patients),
+    });
+    return seen.content;
+  }
+
+  async viewMany(action: AccessAction, entries: readonly ResourceView[]): Promise<(string | null)[]> {
+    const patients = new Set<string>();
+    const shown = entries.map((v) => {
+      if (!this.allows(v.resourceType, 'r') && !this.allows(v.resourceType, 's')) return null;
+      const seen = this.see(v);
+      if (seen.hidden) return null;
+      for (const p of seen.patients) patients.add(p);
+      return seen.content;
+    });
+    const list = [...patients];
+    this.trail.add({
+      action,
+      outcome: 'success',
+      searchScope: action === 'history' ? 'instance' : 'type',
+      resources: [],
+      patients: list.map((p) => `Patient/${p}`),
+      query: this.policy.query,
+      ...this.glass(list),
+    });
+    return shown;
+  }
+
+  async write(
+    action: AccessAction,
+    resource: Resource,
+    before: StoredVersion | undefined,
+  ): Promise<Resource> {
+    const type = resource.resourceType;
+    const patients = this.patientsOf.isRecordType(type) ? this.patientsOf.of(resource) : [];
+    if (this.bound !== null && this.patientsOf.isRecordType(type) && !patients.some((p) => this.reaches(p))) {
+      this.trail.add({
+        action,
+        outcome: 'denied',
+        outcomeCode: 'out-of-reach',
+        resources: [type],
+        patients: patients.map((p) => `Patient/${p}`),
+      });
+      this.metrics.deny('out-of-reach');
+      throw forbidden(`This caller may only write ${type} resources of the patients they care for`);
+    }
+    const key = `${type}/${String(resource.id ?? '')}`;
+    this.pending.set(key, [...new Set([...(this.pending.get(key) ?? []), ...patients])]);
+    const elements = elementsFor(this.policy.system ? [] : this.policy.roles, type);
+    if (this.policy.system || elements === 'all') return resource;
+    // A limited view writes only what it can see; what it cannot see is kept from the version before.
+    const visible = applyElements(resource, elements);
+    delete (visible as { meta?: unknown }).meta;
+    const previous = before?.content ? (parseStoredJson(before.content) as Resource) : undefined;
+    const kept = previous
+      ? Object.fromEntries(Object.entries(previous).filter(([k]) => !elements.includes(k)))
+      : {};
+    return {
+      ...kept,
+      ...visible,
+      ...(resource.meta ? { meta: resource.meta } : {}),
+      resourceType: type,
+    } as Resource;
+  }
+
+  wrote(action: AccessAction, version: StoredVersion): void {
+    const key = `${version.resourceType}/${version.id}`;
+    const patients = this.pending.get(key) ?? this.pending.get(`${version.resourceType}/`) ?? [];
+    this.pending.delete(key);
+    this.trail.add({
+      action,
+      outcome: 'success',
+      resources: [`${key}/_history/${version.versionId}`],
+      patients: patients.map((p) => `Patient/${p}`),
+      ...this.glass(patients),
+    });
+  }
+
+  private reaches(patient: string): boolean {
+    const r = this.policy.reach;
+    return r === null || r.patients.has(patient) || r.breakGlass.has(patient);
+  }
+
+  /** The break-glass reason when the access reaches a patient only through break-glass. */
+  private glass(patients: readonly string[]): { breakGlassReason?: string } {
+    const r = this.policy.reach;
+    if (!r || r.breakGlass.size === 0) return {};
+    for (const p of patients) {
+      const reason = r.breakGlass.get(p);
+      if (reason !== undefined && !r.patients.has(p)) return { breakGlassReason: reason };
+    }
+    return {};
+  }
+
+  /** Whose record the resource is, whether the caller reaches it, and the text they may see. */
+  private see(v: ResourceView): { hidden: boolean; patients: string[]; content: string } {
+    const type = v.resourceType;
+    const record = this.patientsOf.isRecordType(type);
+    const elements = elementsFor(this.policy.system ? [] : this.policy.roles, type);
+    const limited = !this.policy.system && elements !== 'all';
+    if (!record && !limited) return { hidden: false, patients: [], content: v.content };
+    let resource: Resource | undefined;
+    const parsed = () => (resource ??= parseStoredJson(v.content) as Resource);
+    const patients = type === 'Patient' ? [v.id] : record ? this.patientsOf.of(parsed()) : [];
+    if (record && this.bound !== null && !patients.some((p) => this.reaches(p)))
+      return { hidden: true, patients, content: '' };
+    const content = limited ? stringifyWithNumbers(applyElements(parsed(), elements)) : v.content;
+    return { hidden: false, patients, content };
+  }
+}

@@ -1,0 +1,465 @@
+import crypto from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type Provider from 'oidc-provider';
+import { afterFailure, afterSuccess, isLocked } from '../credentials/lockout.js';
+import { dummyVerify, hashPassword, needsRehash, verifyPassword } from '../credentials/passwords.js';
+import { newTotpSecret, totpUri, verifyTotp } from '../credentials/totp.js';
+import { accountSubject, type Account, type AccountStore } from '../identity/account-store.js';
+import type { ClientStore, StoredClient } from '../identity/client-store.js';
+import { digest } from '../identity/digest.js';
+import type { LaunchContexts } from '../identity/launch-contexts.js';
+import {
+  consentPage,
+  errorPage,
+  loginPage,
+  mfaEnrollPage,
+  mfaVerifyPage,
+  pickLocale,
+  type ConsentScope,
+  type Locale,
+} from '../pages/index.js';
+import { parseScope } from '../policy/scopes.js';
+import { STAFF_ROLES } from '../policy/roles.js';
+import type { Database } from '../../platform/db/pool.js';
+import type { SignInEvents } from './sign-in-events.js';
+
+export interface InteractionDeps {
+  provider: () => Provider;
+  /** Path of the issuer, e.g. `/oauth`. */
+  basePath: string;
+  db: Database;
+  accounts: AccountStore;
+  clients: ClientStore;
+  launches: LaunchContexts;
+  events: SignInEvents;
+  cookieSecret: string;
+  stylesheetUrl: string;
+  tenantName: (tenantId: number) => Promise<string>;
+  /** How long a grant's launch context must be kept (the tenant's session lifetime). */
+  grantLifetimeSeconds: (tenantId: number) => number;
+}
+
+type Form = Record<string, string | undefined>;
+type Stage = 'mfa-enroll' | 'mfa-verify';
+const LANG_COOKIE = 'ov_lang';
+const STATE_TTL_SECONDS = 600;
+
+const formSchema = {
+  type: 'object',
+  additionalProperties: { type: 'string', maxLength: 512 },
+  properties: { csrf: { type: 'string', maxLength: 128 } },
+  required: ['csrf'],
+} as const;
+const uidParams = {
+  type: 'object',
+  properties: { uid: { type: 'string', pattern: '^[A-Za-z0-9_-]{10,64}$' } },
+  required: ['uid'],
+} as const;
+const htmlResponse = { 200: { type: 'string' }, 303: { type: 'null' } } as const;
+
+function scopeDescription(text: string): ConsentScope {
+  const resource = parseScope(text);
+  if (resource)
+    return {
+      text,
+      description: {
+        kind: 'resource',
+        context: resource.context,
+        resourceType: resource.resourceType,
+        interactions: [...resource.interactions],
+      },
+    };
+  const known = [
+    'openid',
+    'fhirUser',
+    'offline_access',
+    'online_access',
+    'launch',
+    'launch/patient',
+    'launch/encounter',
+  ];
+  return {
+    text,
+    description: { kind: (known.includes(text) ? text : 'other') as 'openid' },
+  };
+}
+
+/**
+ * The sign-in interaction of the authorization server, as server-rendered pages: password, then a
+ * TOTP second factor for staff (enrolled on first sign-in), then consent to the app's scopes.
+ * Lockout with backoff protects both factors; every outcome is reported to `events` (audit, metrics).
+ */
+export function interactionRoutes(app: FastifyInstance, deps: InteractionDeps): void {
+  const { accounts, db } = deps;
+  const path = (uid: string, step = '') => `${deps.basePath}/interaction/${uid}${step ? `/${step}` : ''}`;
+  const csrfFor = (uid: string) =>
+    crypto.createHmac('sha256', deps.cookieSecret).update(`csrf:${uid}`).digest('base64url');
+  const csrfOk = (uid: string, given: string | undefined) => {
+    const want = Buffer.from(csrfFor(uid));
+    const got = Buffer.from(given ?? '');
+    return want.length === got.length && crypto.timingSafeEqual(want, got);
+  };
+
+  const localeOf = (req: FastifyRequest): Locale => {
+    const query = req.query as { lang?: string };
+    const cookie = /(?:^|;\s*)ov_lang=(en|es)/.exec(req.headers.cookie ?? '')?.[1];
+    return pickLocale(req.headers['accept-language'], query.lang ?? cookie);
+  };
+
+  const send = (reply: FastifyReply, body: string, formTargets: string[] = [], status = 200) => {
+    const formAction = ["'self'", ...formTargets].join(' ');
+    return reply
+      .status(status)
+      .header('content-type', 'text/html; charset=utf-8')
+      .header(
+        'content-security-policy',
+        `default-src 'none'; style-src 'self'; img-src 'self' data:; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
+      )
+      .header('cache-control', 'no-store')
+      .send(body);
+  };
+
+  const pageBase = (req: FastifyRequest, uid: string) => ({
+    locale: localeOf(req),
+    csrf: csrfFor(uid),
+    assets: { stylesheetUrl: deps.stylesheetUrl },
+    switchUrl: path(uid),
+  });
+
+  const expired = (req: FastifyRequest, reply: FastifyReply) =>
+    send(
+      reply,
+      errorPage({
+        locale: localeOf(req),
+        assets: { stylesheetUrl: deps.stylesheetUrl },
+        switchUrl: req.url.split('?')[0] ?? '/',
+        title: 'expired',
+        requestId: req.id,
+      }),
+      [],
+      400,
+    );
+
+  // Redirect targets of the app: the browser enforces form-action on the redirect after a post.
+  const clientOrigins = (client: StoredClient | null): string[] => {
+    const uris = (client?.metadata.redirect_uris as string[] | undefined) ?? [];
+    return [...new Set(uris.flatMap((u) => (URL.canParse(u) ? [new URL(u).origin] : [])))];
+  };
+
+  const loadState = async (uid: string) => {
+    const res = await db.global<{ tenant_id: number; account_id: string; stage: Stage }>(
+      `SELECT tenant_id, account_id, stage FROM auth_interaction_state WHERE uid_hash = $1 AND expires_at > now()`,
+      [digest(uid)],
+    );
+    return res.rows[0] ?? null;
+  };
+  const saveState = (uid: string, account: Account, stage: Stage) =>
+    db.global(
+      `INSERT INTO auth_interaction_state (uid_hash, tenant_id, account_id, stage, expires_at)
+       VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))
+       ON CONFLICT (uid_hash) DO UPDATE SET tenant_id = $2, account_id = $3, stage = $4, expires_at = EXCLUDED.expires_at`,
+      [digest(uid), account.tenantId, account.id, stage, STATE_TTL_SECONDS],
+    );
+  const clearState = (uid: string) =>
+    db.global(`DELETE FROM auth_interaction_state WHERE uid_hash = $1`, [digest(uid)]);
+
+  /** The interaction behind the cookie, or null when it expired or belongs to another browser. */
+  const details = async (req: FastifyRequest, reply: FastifyReply) => {
+    try {
+      const d = await deps.provider().interactionDetails(req.raw, reply.raw);
+      const { uid } = req.params as { uid: string };
+      if (d.uid !== uid) return null;
+      const clientId = String(d.params.client_id ?? '');
+      const client = await deps.clients.find(clientId);
+      return client ? { d, client } : null;
+    } catch {
+      return null;
+    }
+  };
+
+  const finish = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    result: Record<string, unknown>,
+    merge: boolean,
+  ) => {
+    reply.hijack();
+    await deps.provider().interactionFinished(req.raw, reply.raw, result, { mergeWithLastSubmission: merge });
+  };
+
+  const renderLoginStep = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    uid: string,
+    client: StoredClient,
+    extra: {
+      error?: 'invalid' | 'locked' | 'disabled' | 'required';
+      username?: string;
+      retryAfterSeconds?: number;
+    },
+  ) =>
+    send(
+      reply,
+      loginPage({
+        ...pageBase(req, uid),
+        action: path(uid, 'login'),
+        tenantName: await deps.tenantName(client.tenantId),
+        clientName: String(client.metadata.client_name ?? client.clientId),
+        ...extra,
+      }),
+      [],
+      extra.error ? 400 : 200,
+    );
+
+  const renderMfa = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    uid: string,
+    account: Account,
+    stage: Stage,
+    error?: 'invalid-code' | 'locked',
+    retryAfterSeconds?: number,
+  ) => {
+    if (stage === 'mfa-verify')
+      return send(
+        reply,
+        mfaVerifyPage({
+          ...pageBase(req, uid),
+          action: path(uid, 'mfa'),
+          ...(error ? { error } : {}),
+          ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+        }),
+        [],
+        error ? 400 : 200,
+      );
+    const secret = accounts.openMfaSecret(account) ?? '';
+    return send(
+      reply,
+      mfaEnrollPage({
+        ...pageBase(req, uid),
+        action: path(uid, 'mfa'),
+        secret,
+        otpauthUri: totpUri(secret, { issuer: 'OpenVisit', label: account.username }),
+        ...(error === 'invalid-code' ? { error } : {}),
+      }),
+      [],
+      error ? 400 : 200,
+    );
+  };
+
+  const renderConsent = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    uid: string,
+    client: StoredClient,
+    scope: string,
+  ) =>
+    send(
+      reply,
+      consentPage({
+        ...pageBase(req, uid),
+        action: path(uid, 'consent'),
+        abortAction: path(uid, 'abort'),
+        clientName: String(client.metadata.client_name ?? client.clientId),
+        scopes: scope.split(' ').filter(Boolean).map(scopeDescription),
+      }),
+      clientOrigins(client),
+    );
+
+  app.get(
+    '/interaction/:uid',
+    { schema: { params: uidParams, hide: true, response: htmlResponse } },
+    async (req, reply) => {
+      const { uid } = req.params as { uid: string };
+      const lang = (req.query as { lang?: string }).lang;
+      if (lang === 'en' || lang === 'es')
+        reply.header(
+          'set-cookie',
+          `${LANG_COOKIE}=${lang}; Path=${deps.basePath}; SameSite=Lax; HttpOnly; Max-Age=31536000`,
+        );
+      const found = await details(req, reply);
+      if (!found) return expired(req, reply);
+      const { d, client } = found;
+      if (d.prompt.name === 'login') {
+        const state = await loadState(uid);
+        const account = state ? await accounts.byId(state.tenant_id, state.account_id) : null;
+        if (state && account) return renderMfa(req, reply, uid, account, state.stage);
+        return renderLoginStep(req, reply, uid, client, {});
+      }
+      return renderConsent(req, reply, uid, client, String(d.params.scope ?? ''));
+    },
+  );
+
+  app.post(
+    '/interaction/:uid/login',
+    { schema: { params: uidParams, body: formSchema, hide: true, response: htmlResponse } },
+    async (req, reply) => {
+      const { uid } = req.params as { uid: string };
+      const form = req.body as Form;
+      if (!csrfOk(uid, form.csrf)) return expired(req, reply);
+      const found = await details(req, reply);
+      if (!found || found.d.prompt.name !== 'login') return expired(req, reply);
+      const { client } = found;
+      const at = { address: req.ip, clientId: client.clientId };
+      const username = (form.username ?? '').trim();
+      const password = form.password ?? '';
+      if (!username || !password)
+        return renderLoginStep(req, reply, uid, client, { error: 'required', username });
+
+      const account = await accounts.byUsername(client.tenantId, username);
+      if (!account || !account.passwordHash) {
+        await dummyVerify(password);
+        await deps.events.loginFailed(client.tenantId, null, 'invalid', at);
+        return renderLoginStep(req, reply, uid, client, { error: 'invalid', username });
+      }
+      const now = new Date();
+      const lock = isLocked({ failures: account.failedLogins, lockedUntil: account.lockedUntil }, now);
+      if (lock.locked) {
+        await deps.events.loginFailed(client.tenantId, account, 'locked', at);
+        return renderLoginStep(req, reply, uid, client, {
+          error: 'locked',
+          username,
+          retryAfterSeconds: Math.ceil(lock.retryAfterMs / 1000),
+        });
+      }
+      if (!(await verifyPassword(account.passwordHash, password))) {
+        const next = afterFailure({ failures: account.failedLogins, lockedUntil: account.lockedUntil }, now);
+        await accounts.setThrottle(account, next.state);
+        await deps.events.loginFailed(client.tenantId, account, 'invalid', at);
+        if (next.lockedNow) deps.events.lockedOut(account);
+        return renderLoginStep(req, reply, uid, client, { error: 'invalid', username });
+      }
+      if (account.disabled) {
+        await deps.events.loginFailed(client.tenantId, account, 'disabled', at);
+        return renderLoginStep(req, reply, uid, client, { error: 'disabled', username });
+      }
+      if (account.failedLogins > 0) await accounts.setThrottle(account, afterSuccess());
+      if (needsRehash(account.passwordHash))
+        await accounts.setPasswordHash(account, await hashPassword(password));
+
+      if (account.roles.some((r) => STAFF_ROLES.includes(r))) {
+        // Staff: a second factor is required; enrol one on the first sign-in.
+        const stage: Stage = account.mfaConfirmed ? 'mfa-verify' : 'mfa-enroll';
+        if (stage === 'mfa-enroll') await accounts.setMfaSecret(account, newTotpSecret());
+        await saveState(uid, account, stage);
+        return reply.redirect(path(uid), 303);
+      }
+      await deps.events.loginSucceeded(account, { ...at, mfa: false });
+      return finish(
+        req,
+        reply,
+        { login: { accountId: accountSubject(account.tenantId, account.id), amr: ['pwd'] } },
+        false,
+      );
+    },
+  );
+
+  app.post(
+    '/interaction/:uid/mfa',
+    { schema: { params: uidParams, body: formSchema, hide: true, response: htmlResponse } },
+    async (req, reply) => {
+      const { uid } = req.params as { uid: string };
+      const form = req.body as Form;
+      if (!csrfOk(uid, form.csrf)) return expired(req, reply);
+      const found = await details(req, reply);
+      const state = await loadState(uid);
+      if (!found || found.d.prompt.name !== 'login' || !state) return expired(req, reply);
+      const account = await accounts.byId(state.tenant_id, state.account_id);
+      if (!account) return expired(req, reply);
+      const at = { address: req.ip, clientId: found.client.clientId };
+      const now = new Date();
+      const lock = isLocked({ failures: account.failedLogins, lockedUntil: account.lockedUntil }, now);
+      if (lock.locked) {
+        await deps.events.loginFailed(account.tenantId, account, 'locked', at);
+        return renderMfa(
+          req,
+          reply,
+          uid,
+          account,
+          state.stage,
+          'locked',
+          Math.ceil(lock.retryAfterMs / 1000),
+        );
+      }
+      const secret = accounts.openMfaSecret(account);
+      const result = secret
+        ? verifyTotp(secret, (form.code ?? '').replace(/\s/g, ''), { lastUsedStep: account.mfaLastStep })
+        : { ok: false as const };
+      if (!result.ok || !(await accounts.acceptMfaStep(account, result.step))) {
+        const next = afterFailure({ failures: account.failedLogins, lockedUntil: account.lockedUntil }, now);
+        await accounts.setThrottle(account, next.state);
+        await deps.events.loginFailed(account.tenantId, account, 'mfa-invalid', at);
+        if (next.lockedNow) deps.events.lockedOut(account);
+        return renderMfa(req, reply, uid, account, state.stage, 'invalid-code');
+      }
+      if (account.failedLogins > 0) await accounts.setThrottle(account, afterSuccess());
+      await clearState(uid);
+      await deps.events.loginSucceeded(account, { ...at, mfa: true });
+      return finish(
+        req,
+        reply,
+        {
+          login: {
+            accountId: accountSubject(account.tenantId, account.id),
+            amr: ['pwd', 'otp'],
+            acr: 'urn:openvisit:mfa',
+          },
+        },
+        false,
+      );
+    },
+  );
+
+  app.post(
+    '/interaction/:uid/consent',
+    { schema: { params: uidParams, body: formSchema, hide: true, response: htmlResponse } },
+    async (req, reply) => {
+      const { uid } = req.params as { uid: string };
+      const form = req.body as Form;
+      if (!csrfOk(uid, form.csrf)) return expired(req, reply);
+      const found = await details(req, reply);
+      if (!found?.d.session || found.d.prompt.name !== 'consent') return expired(req, reply);
+      const { d, client } = found;
+      const provider = deps.provider();
+      const accountId = found.d.session.accountId;
+      const grant = d.grantId
+        ? await provider.Grant.find(d.grantId)
+        : new provider.Grant({ accountId, clientId: client.clientId });
+      if (!grant) return expired(req, reply);
+      const missing = d.prompt.details as {
+        missingOIDCScope?: string[];
+        missingOIDCClaims?: string[];
+        missingResourceScopes?: Record<string, string[]>;
+      };
+      if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+      if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+      for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
+        grant.addResourceScope(indicator, scopes.join(' '));
+      const grantId = await grant.save();
+      const launch =
+        typeof d.params.launch === 'string' ? await deps.launches.resolveLaunch(d.params.launch) : null;
+      if (launch && launch.tenantId === client.tenantId)
+        await deps.launches.setGrantContext(grantId, launch, deps.grantLifetimeSeconds(client.tenantId));
+      return finish(req, reply, { consent: { grantId } }, true);
+    },
+  );
+
+  app.post(
+    '/interaction/:uid/abort',
+    { schema: { params: uidParams, body: formSchema, hide: true, response: htmlResponse } },
+    async (req, reply) => {
+      const { uid } = req.params as { uid: string };
+      const form = req.body as Form;
+      if (!csrfOk(uid, form.csrf)) return expired(req, reply);
+      const found = await details(req, reply);
+      if (!found) return expired(req, reply);
+      await clearState(uid);
+      return finish(
+        req,
+        reply,
+        { error: 'access_denied', error_description: 'The user denied the request' },
+        false,
+      );
+    },
+  );
+}

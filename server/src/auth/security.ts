@@ -1,0 +1,95 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import type { Definitions } from '../fhir/definitions/index.js';
+import { createIndexer } from '../fhir/search/indexer/index.js';
+import type { SearchParamRegistry } from '../fhir/storage/search-param-registry.js';
+import { Envelope, type KeyEncryptionKey } from '../platform/crypto/envelope.js';
+import type { Database } from '../platform/db/pool.js';
+import { CorsPolicy } from './access/cors.js';
+import { PatientsOf } from './access/patients-of.js';
+import type { AccessPluginOptions } from './access/plugin.js';
+import { ReachResolver } from './access/reach.js';
+import { SecurityMetrics } from './access/security-metrics.js';
+import { AuditLog } from './audit/audit-log.js';
+import { ClientStore } from './identity/client-store.js';
+import { AuthServices, ISSUER_PATH } from './auth-services.js';
+import { oidcPlugin, smartConfiguration } from './oidc/plugin.js';
+import { providerViews } from './oidc/views.js';
+import { SignInAudit } from './sign-in-audit.js';
+
+export interface SecurityOptions {
+  db: Database;
+  config: Config;
+  defs: Definitions;
+  registry: SearchParamRegistry;
+  fhirBaseUrl: string;
+  fhirPrefix: string;
+  keyring: readonly KeyEncryptionKey[];
+  defaultTenantId: number;
+}
+
+export interface Security {
+  auth: AuthServices;
+  auditLog: AuditLog;
+  accessOptions: AccessPluginOptions;
+}
+
+/**
+ * Starts the identity layer and mounts its public parts: the authorization server under `/oauth`
+ * and SMART discovery beside the FHIR API. Returns what the FHIR routes' access hook needs.
+ */
+export async function startSecurity(app: FastifyInstance, opts: SecurityOptions): Promise<Security> {
+  const { db } = opts;
+  const metrics = new SecurityMetrics(app.metrics);
+  const auditLog = new AuditLog(db);
+  const envelope = new Envelope(opts.keyring);
+  const signIn = new SignInAudit(auditLog, metrics, new ClientStore(db, envelope));
+  const auth = new AuthServices({
+    db,
+    envelope,
+    baseUrl: opts.config.baseUrl,
+    fhirBaseUrl: opts.fhirBaseUrl,
+    views: providerViews(`${ISSUER_PATH}/assets/pages.css`),
+    onProvider: (provider) => signIn.watch(provider),
+  });
+  await auth.start();
+  app.addHook('onClose', async () => auth.stop());
+
+  const tenantNames = new Map<number, string>();
+  await app.register(oidcPlugin, {
+    prefix: ISSUER_PATH,
+    auth,
+    events: signIn,
+    tenantName: async (tenantId) => {
+      let name = tenantNames.get(tenantId);
+      if (name === undefined) {
+        const res = await db.global<{ name: string }>('SELECT name FROM tenant WHERE id = $1', [tenantId]);
+        name = res.rows[0]?.name ?? '';
+        tenantNames.set(tenantId, name);
+      }
+      return name;
+    },
+  });
+  app.get(
+    `${opts.fhirPrefix}/.well-known/smart-configuration`,
+    { schema: { hide: true } },
+    async (_req, reply) =>
+      reply.header('cache-control', 'public, max-age=300').send(smartConfiguration(auth)),
+  );
+
+  return {
+    auth,
+    auditLog,
+    accessOptions: {
+      auth,
+      auditLog,
+      reach: new ReachResolver(db, opts.registry),
+      patientsOf: new PatientsOf(createIndexer(opts.defs, { baseUrl: opts.fhirBaseUrl })),
+      metrics,
+      cors: new CorsPolicy(db, auth.clients, opts.config.corsOrigins),
+      defaultTenantId: opts.defaultTenantId,
+      prefix: opts.fhirPrefix,
+      limits: { clientPerSecond: opts.config.rateLimitClient, tenantPerSecond: opts.config.rateLimitTenant },
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import type { StoredVersion } from '../storage/resource-store.js';
+
+/** SMART's interaction letters: create, read, update, delete, search. */
+export type AccessLetter = 'c' | 'r' | 'u' | 'd' | 's';
+
+/** The FHIR interaction being carried out, as audited. */
+export type AccessAction = 'read' | 'vread' | 'search' | 'create' | 'update' | 'patch' | 'delete' | 'history';
+
+/** A resource on its way out: its type, id and JSON text. */
+export interface ResourceView {
+  resourceType: string;
+  id: string;
+  content: string;
+}
+
+/**
+ * What the caller of one request may do, asked by every interaction (also inside Bundles) — the FHIR
+ * layer's only view of the access policy, which auth/access implements. Denials throw a FhirError
+ * (403, or 404 where existence must not be revealed) and are recorded for audit by the policy.
+ */
+export interface Access {
+  /** May the caller do `letter` on `type` at all (role, scopes)? */
+  require(type: string, letter: AccessLetter, action: AccessAction): void;
+  /** The same question without the denial: for leaving types out of a search across types. */
+  allows(type: string, letter: AccessLetter): boolean;
+  /**
+   * Patient ids whose compartments bound what the caller can see of compartment types (and of
+   * Patient itself); null when not bounded by patients.
+   */
+  compartment(): readonly string[] | null;
+  /** A stored version about to be shown: the text to show (maybe fewer elements), or null (hidden). */
+  view(action: AccessAction, version: ResourceView): Promise<string | null>;
+  /** Search or history results, matches and includes alike: for each, the text to show or null. */
+  viewMany(action: AccessAction, entries: readonly ResourceView[]): Promise<(string | null)[]>;
+  /**
+   * A resource about to be written (`before` the version it replaces, if any). Throws when the caller
+   * may not write it; may return a changed resource (elements a limited view could not see, kept).
+   */
+  write(
+    action: AccessAction,
+    resource: Record<string, unknown> & { resourceType: string },
+    before: StoredVersion | undefined,
+  ): Promise<Record<string, unknown> & { resourceType: string }>;
+  /** A version was written (for the audit). */
+  wrote(action: AccessAction, version: StoredVersion): void;
+}
+
+/**
+ * No policy: every interaction allowed, nothing audited. For the data layer's own tests and the
+ * benchmark's baseline; never what the server runs with (see app.ts).
+ */
+export const OPEN_ACCESS: Access = {
+  require: () => undefined,
+  allows: () => true,
+  compartment: () => null,
+  view: async (_action, v) => v.content,
+  viewMany: async (_action, entries) => entries.map((e) => e.content),
+  write: async (_action, resource) => resource,
+  wrote: () => undefined,
+};

@@ -1,0 +1,80 @@
+import crypto from 'node:crypto';
+import { AccountStore, type Account } from '../../../src/auth/identity/account-store.js';
+import { ClientStore } from '../../../src/auth/identity/client-store.js';
+import { Envelope } from '../../../src/platform/crypto/envelope.js';
+import { startTestServer, type TestServer } from '../../support/server.js';
+import { BackendClient, OAuthBrowser, type TokenSet } from './oauth-client.js';
+
+export const REDIRECT = 'http://127.0.0.1:9/callback';
+export const PASSWORD = 'correct horse battery staple';
+
+export interface SecuredServer extends TestServer {
+  base: string;
+  accounts: AccountStore;
+  clients: ClientStore;
+  /** A public SMART app registered for every patient/user scope. */
+  appId: string;
+  createAccount(username: string, roles: string[], fhirUser?: string): Promise<Account>;
+  /** Signs in through the pages (enrolling MFA for staff) and returns the tokens. */
+  signIn(username: string, scope: string, opts?: { launch?: string }): Promise<TokenSet>;
+  backend(scope?: string): Promise<{ client: BackendClient; clientId: string }>;
+  /** A request with a bearer token. */
+  as(token: string, method: string, path: string, body?: unknown): ReturnType<TestServer['request']>;
+}
+
+/** A real OpenVisit server with the security layer on, on a fresh database. */
+export async function startSecuredServer(env: Record<string, string> = {}): Promise<SecuredServer> {
+  const keyring = [{ id: 'test', key: crypto.randomBytes(32) }];
+  const server = await startTestServer({ security: { mode: 'secured', keyring }, env });
+  const base = server.fhir.replace(/\/fhir\/R4$/, '');
+  const envelope = new Envelope(keyring);
+  const accounts = new AccountStore(server.tdb.db, envelope);
+  const clients = new ClientStore(server.tdb.db, envelope);
+  const tenantId = server.tdb.tenantA;
+  const app = await clients.create(tenantId, {
+    kind: 'public',
+    name: 'Test SMART app',
+    redirectUris: [REDIRECT],
+    scope: 'openid fhirUser offline_access online_access launch launch/patient patient/*.cruds user/*.cruds',
+  });
+  const mfa = new Map<string, string>();
+  return {
+    ...server,
+    base,
+    accounts,
+    clients,
+    appId: app.client.clientId,
+    createAccount: (username, roles, fhirUser) =>
+      accounts.create(tenantId, { username, password: PASSWORD, roles, ...(fhirUser ? { fhirUser } : {}) }),
+    async signIn(username, scope, opts = {}) {
+      const browser = new OAuthBrowser(base);
+      const secret = mfa.get(username);
+      const result = await browser.signIn({
+        clientId: app.client.clientId,
+        redirectUri: REDIRECT,
+        scope,
+        username,
+        password: PASSWORD,
+        aud: server.fhir,
+        ...(secret ? { mfa: { secret } } : {}),
+        ...(opts.launch ? { launch: opts.launch } : {}),
+      });
+      if (result.mfaSecret) mfa.set(username, result.mfaSecret);
+      if (!result.tokens) throw new Error(`sign-in failed: ${result.error}`);
+      return result.tokens;
+    },
+    async backend(scope = 'system/*.rs') {
+      const client = await BackendClient.create();
+      const created = await clients.create(tenantId, {
+        kind: 'backend',
+        name: 'Test backend service',
+        jwks: { keys: [client.publicJwk as Record<string, unknown>] },
+        scope,
+      });
+      return { client, clientId: created.client.clientId };
+    },
+    as(token, method, path, body) {
+      return server.request(method, path, body, { authorization: `Bearer ${token}` });
+    },
+  };
+}
