@@ -5,8 +5,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export CI="${CI:-true}"
 
-# System packages the tests need (Debian names). The web end-to-end tests will add chromium.
-APT_PACKAGES=(postgresql)
+# System packages the tests need (Debian names): PostgreSQL, and Chromium for the browser tests.
+APT_PACKAGES=(postgresql chromium)
 
 failed_steps=()
 step() {

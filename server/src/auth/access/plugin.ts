@@ -8,6 +8,7 @@ import type { AuthServices } from '../auth-services.js';
 import { TokenError, type AccessClaims } from '../tokens/access-token.js';
 import { AuditTrail } from './audit-trail.js';
 import { callerPolicy } from './caller-policy.js';
+import { securityOperations } from './operations.js';
 import type { CorsPolicy } from './cors.js';
 import type { PatientsOf } from './patients-of.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -169,6 +170,16 @@ const accessPlugin: FastifyPluginAsync<AccessPluginOptions> = async (app, opts) 
     }
   });
 
+  securityOperations(app, {
+    db: auth.db,
+    auditLog: opts.auditLog,
+    reach: opts.reach,
+    launches: auth.launches,
+    metrics,
+    prefix,
+    fhirBaseUrl: auth.fhirBaseUrl,
+  });
+
   // Preflight for browser apps; FHIR routes have no OPTIONS of their own.
   app.options(`${prefix}/*`, { schema: { hide: true } }, async (req, reply) => {
     const origin = req.headers.origin;
@@ -186,14 +197,3 @@ const accessPlugin: FastifyPluginAsync<AccessPluginOptions> = async (app, opts) 
 };
 
 export const fhirAccessPlugin = fp(accessPlugin, { name: 'openvisit-fhir-access' });
-
-/** The caller of a request that passed the access hook. */
-export function callerOf(req: FastifyRequest): Caller {
-  if (!req.caller)
-    throw new FhirError(401, {
-      severity: 'error',
-      code: 'login',
-      diagnostics: 'An access token is required',
-    });
-  return req.caller;
-}

@@ -131,7 +131,7 @@ export class RequestAccess implements Access {
         action,
         outcome: 'denied',
         outcomeCode: 'out-of-reach',
-        resources: [type],
+        resources: resource.id === undefined ? [] : [`${type}/${String(resource.id)}`],
         patients: patients.map((p) => `Patient/${p}`),
       });
       this.metrics.deny('out-of-reach');

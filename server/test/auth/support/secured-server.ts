@@ -17,7 +17,10 @@ export interface SecuredServer extends TestServer {
   createAccount(username: string, roles: string[], fhirUser?: string): Promise<Account>;
   /** Signs in through the pages (enrolling MFA for staff) and returns the tokens. */
   signIn(username: string, scope: string, opts?: { launch?: string }): Promise<TokenSet>;
-  backend(scope?: string): Promise<{ client: BackendClient; clientId: string }>;
+  backend(scope?: string, tenantId?: number): Promise<{ client: BackendClient; clientId: string }>;
+  /** An access token of a backend service of tenant A (or `tenantId`) with `scope`. */
+  backendToken(scope: string, tenantId?: number): Promise<string>;
+  keyring: { id: string; key: Buffer }[];
   /** A request with a bearer token. */
   as(token: string, method: string, path: string, body?: unknown): ReturnType<TestServer['request']>;
 }
@@ -63,15 +66,30 @@ export async function startSecuredServer(env: Record<string, string> = {}): Prom
       if (!result.tokens) throw new Error(`sign-in failed: ${result.error}`);
       return result.tokens;
     },
-    async backend(scope = 'system/*.rs') {
+    keyring,
+    async backend(scope = 'system/*.rs', tenant = tenantId) {
       const client = await BackendClient.create();
-      const created = await clients.create(tenantId, {
+      const created = await clients.create(tenant, {
         kind: 'backend',
         name: 'Test backend service',
         jwks: { keys: [client.publicJwk as Record<string, unknown>] },
         scope,
       });
       return { client, clientId: created.client.clientId };
+    },
+    async backendToken(scope, tenant = tenantId) {
+      const client = await BackendClient.create();
+      const created = await clients.create(tenant, {
+        kind: 'backend',
+        name: 'Test backend service',
+        jwks: { keys: [client.publicJwk as Record<string, unknown>] },
+        scope,
+      });
+      const res = await client.token(base, created.client.clientId, scope);
+      const body = (await res.json()) as { access_token?: string; error_description?: string };
+      if (!body.access_token)
+        throw new Error(`backend token refused: ${body.error_description ?? res.status}`);
+      return body.access_token;
     },
     as(token, method, path, body) {
       return server.request(method, path, body, { authorization: `Bearer ${token}` });
