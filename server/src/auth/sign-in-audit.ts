@@ -95,8 +95,8 @@ export class SignInAudit implements SignInEvents {
         }),
       );
     });
-    provider.on('grant.error', (ctx: KoaContextWithOIDC, err: Error & { error_description?: string }) => {
-      if (err.error_description !== 'refresh token already used') return;
+    provider.on('grant.error', (ctx: KoaContextWithOIDC, err: Error & { error_detail?: string }) => {
+      if (err.error_detail !== 'refresh token already used') return;
       this.metrics.refreshTokenReused();
       const sub = ctx.oidc.entities.Account?.accountId;
       const parsed = sub ? parseAccountSubject(sub) : null;

@@ -39,7 +39,18 @@ export const oidcPlugin: FastifyPluginAsync<OidcPluginOptions> = async (app, opt
       method: ['GET', 'POST', 'OPTIONS'],
       url: '/*',
       schema: { hide: true },
-      handler: (req, reply) => {
+      handler: async (req, reply) => {
+        const path = (req.raw.url ?? '').slice(basePath.length).split('?')[0];
+        if (path === '/auth' && req.method === 'POST') {
+          // Authorization requests are handled as GET, where their parameters can be adjusted.
+          const body = await readForm(req.raw);
+          return reply.redirect(`${basePath}/auth?${withOfflineConsent(body)}`, 303);
+        }
+        if (path === '/auth') {
+          const q = (req.raw.url ?? '').indexOf('?');
+          if (q >= 0)
+            req.raw.url = `${(req.raw.url ?? '').slice(0, q)}?${withOfflineConsent((req.raw.url ?? '').slice(q + 1))}`;
+        }
         reply.hijack();
         for (const [k, v] of PROVIDER_HEADERS) reply.raw.setHeader(k, v);
         reply.raw.setHeader('x-request-id', req.id);
@@ -85,6 +96,35 @@ export const oidcPlugin: FastifyPluginAsync<OidcPluginOptions> = async (app, opt
         .send(STYLESHEET),
   );
 };
+
+/**
+ * OpenID Connect grants `offline_access` only when the request prompts for consent; SMART apps ask
+ * for it without `prompt`, and our consent page is shown for every new grant anyway, so the prompt
+ * is made explicit.
+ */
+export function withOfflineConsent(query: string): string {
+  const params = new URLSearchParams(query);
+  const scopes = (params.get('scope') ?? '').split(' ');
+  if (!scopes.includes('offline_access')) return params.toString();
+  const prompts = (params.get('prompt') ?? '').split(' ').filter(Boolean);
+  if (prompts.includes('none')) return params.toString();
+  if (!prompts.includes('consent')) params.set('prompt', [...prompts, 'consent'].join(' '));
+  return params.toString();
+}
+
+const FORM_LIMIT = 64 * 1024;
+
+async function readForm(req: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    size += b.length;
+    if (size > FORM_LIMIT) throw new Error('authorization request too large');
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 /** SMART App Launch discovery document, served at `<fhir base>/.well-known/smart-configuration`. */
 export function smartConfiguration(auth: AuthServices): Record<string, unknown> {
