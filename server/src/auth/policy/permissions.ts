@@ -7,7 +7,7 @@
  * Nobody but tenant administrators deletes: clinical data is corrected by setting a status
  * (`entered-in-error`), which keeps the history the law and the audit need.
  */
-import { categoryOf, type Category } from './resource-categories.js';
+import { categoryOf, isListedType, type Category } from './resource-categories.js';
 import type { Role } from './roles.js';
 import { INTERACTIONS, type Interaction } from './scopes.js';
 
@@ -30,6 +30,8 @@ const PATIENT_SIDE: RoleGrants = {
     financial: 'rs',
     consent: 'rs',
     audit: 'rs', // "who looked at my record"
+    directory: 'rs', // their clinicians, clinics and services (to book)
+    definitional: 'rs', // intake questionnaires
   },
   types: {
     QuestionnaireResponse: 'crus', // intake and follow-up forms
@@ -105,6 +107,8 @@ const COMPILED: ReadonlyMap<Role, { categories: Map<Category, Letters>; types: M
 function lettersFor(role: Role, resourceType: string): Letters {
   const grants = COMPILED.get(role);
   if (!grants) return '';
+  // A name that is no R4 type (`constructor`, a typo) is granted nothing, whatever the category default.
+  if (!isListedType(resourceType)) return '';
   return grants.types.get(resourceType) ?? grants.categories.get(categoryOf(resourceType)) ?? '';
 }
 

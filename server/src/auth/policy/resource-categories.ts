@@ -196,3 +196,8 @@ const BY_TYPE: ReadonlyMap<string, Category> = new Map(
 export function categoryOf(resourceType: string): Category {
   return BY_TYPE.get(resourceType) ?? 'definitional';
 }
+
+/** Whether `resourceType` is one of the R4 types listed above. */
+export function isListedType(resourceType: string): boolean {
+  return BY_TYPE.has(resourceType);
+}
