@@ -5,6 +5,7 @@ import { createIndexer } from '../fhir/search/indexer/index.js';
 import type { SearchParamRegistry } from '../fhir/storage/search-param-registry.js';
 import { Envelope, type KeyEncryptionKey } from '../platform/crypto/envelope.js';
 import type { Database } from '../platform/db/pool.js';
+import { ConsentDirectory } from './access/consents.js';
 import { CorsPolicy } from './access/cors.js';
 import { PatientsOf } from './access/patients-of.js';
 import type { AccessPluginOptions } from './access/plugin.js';
@@ -85,6 +86,7 @@ export async function startSecurity(app: FastifyInstance, opts: SecurityOptions)
       auditLog,
       reach: new ReachResolver(db, opts.registry),
       patientsOf: new PatientsOf(createIndexer(opts.defs, { baseUrl: opts.fhirBaseUrl })),
+      consents: new ConsentDirectory(db, opts.registry),
       metrics,
       cors: new CorsPolicy(db, auth.clients, opts.config.corsOrigins),
       defaultTenantId: opts.defaultTenantId,

@@ -40,5 +40,22 @@ export async function callerPolicy(
       breakGlass: new Map(reachable && reason !== undefined ? [[launch, reason]] : []),
     };
   }
-  return { policy: { system, roles, scopes: scopes.resource, contexts, reach, query }, accountId };
+  const self =
+    roles.includes('patient') && claims.fhirUser?.startsWith('Patient/')
+      ? claims.fhirUser.slice(8)
+      : undefined;
+  return {
+    policy: {
+      system,
+      roles,
+      scopes: scopes.resource,
+      contexts,
+      reach,
+      query,
+      tenantId: claims.tid,
+      actor: system ? { roles: [] } : { roles, ...(claims.fhirUser ? { fhirUser: claims.fhirUser } : {}) },
+      ...(self ? { self } : {}),
+    },
+    accountId,
+  };
 }

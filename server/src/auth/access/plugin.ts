@@ -9,6 +9,7 @@ import { TokenError, type AccessClaims } from '../tokens/access-token.js';
 import { AuditTrail } from './audit-trail.js';
 import { callerPolicy } from './caller-policy.js';
 import { securityOperations } from './operations.js';
+import type { ConsentDirectory } from './consents.js';
 import type { CorsPolicy } from './cors.js';
 import type { PatientsOf } from './patients-of.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -32,6 +33,7 @@ export interface AccessPluginOptions {
   auditLog: AuditLog;
   reach: ReachResolver;
   patientsOf: PatientsOf;
+  consents: ConsentDirectory;
   metrics: SecurityMetrics;
   cors: CorsPolicy;
   /** Where failed authentications are audited: no valid token names a tenant. */
@@ -145,7 +147,10 @@ const accessPlugin: FastifyPluginAsync<AccessPluginOptions> = async (app, opts) 
     const { policy } = await callerPolicy(claims, opts.reach, query);
     req.claims = claims;
     req.auditTrail = trail;
-    req.caller = { tenantId: claims.tid, access: new RequestAccess(policy, opts.patientsOf, trail, metrics) };
+    req.caller = {
+      tenantId: claims.tid,
+      access: new RequestAccess(policy, opts.patientsOf, trail, metrics, opts.consents),
+    };
   });
 
   app.addHook('onSend', async (req, reply, payload) => {

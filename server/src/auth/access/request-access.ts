@@ -7,6 +7,8 @@ import { roleAllows } from '../policy/permissions.js';
 import type { Role } from '../policy/roles.js';
 import { scopesAllow, type ResourceScope, type ScopeContext } from '../policy/scopes.js';
 import type { AuditTrail } from './audit-trail.js';
+import { consentWithholds, type ConsentActor } from './consent-rules.js';
+import type { ConsentDirectory } from './consents.js';
 import type { PatientsOf } from './patients-of.js';
 import type { Reach } from './reach.js';
 import type { SecurityMetrics } from './security-metrics.js';
@@ -24,6 +26,11 @@ export interface CallerPolicy {
   reach: Reach | null;
   /** The request path and query under the FHIR base, for search audit entries. */
   query: string;
+  tenantId: number;
+  /** Who the caller is to patients' consents. */
+  actor: ConsentActor;
+  /** The patient the caller is (their own record is never withheld from them). */
+  self?: string;
 }
 
 function forbidden(diagnostics: string): FhirError {
@@ -47,6 +54,7 @@ export class RequestAccess implements Access {
     private readonly patientsOf: PatientsOf,
     private readonly trail: AuditTrail,
     private readonly metrics: SecurityMetrics,
+    private readonly consents: ConsentDirectory,
   ) {
     const r = policy.reach;
     this.bound = r ? [...r.patients, ...r.breakGlass.keys()] : null;
@@ -70,17 +78,18 @@ export class RequestAccess implements Access {
   }
 
   async view(action: AccessAction, v: ResourceView): Promise<string | null> {
-    const seen = this.see(v);
+    const [seen] = await this.see([v]);
+    if (!seen) return null;
     const ref = `${v.resourceType}/${v.id}`;
     if (seen.hidden) {
       this.trail.add({
         action,
         outcome: 'denied',
-        outcomeCode: 'out-of-reach',
+        outcomeCode: seen.hidden,
         resources: [ref],
         patients: seen.patients.map((p) => `Patient/${p}`),
       });
-      this.metrics.deny('out-of-reach');
+      this.metrics.deny(seen.hidden);
       return null;
     }
     if (WRITE_ACTIONS.has(action)) {
@@ -99,12 +108,15 @@ export class RequestAccess implements Access {
 
   async viewMany(action: AccessAction, entries: readonly ResourceView[]): Promise<(string | null)[]> {
     const patients = new Set<string>();
-    const shown = entries.map((v) => {
-      if (!this.allows(v.resourceType, 'r') && !this.allows(v.resourceType, 's')) return null;
-      const seen = this.see(v);
-      if (seen.hidden) return null;
-      for (const p of seen.patients) patients.add(p);
-      return seen.content;
+    const readable = entries.map((v) => this.allows(v.resourceType, 'r') || this.allows(v.resourceType, 's'));
+    const seen = await this.see(entries.filter((_, i) => readable[i]));
+    let next = 0;
+    const shown = entries.map((_, i) => {
+      if (!readable[i]) return null;
+      const one = seen[next++];
+      if (!one || one.hidden) return null;
+      for (const p of one.patients) patients.add(p);
+      return one.content;
     });
     const list = [...patients];
     this.trail.add({
@@ -160,6 +172,8 @@ export class RequestAccess implements Access {
     const key = `${version.resourceType}/${version.id}`;
     const patients = this.pending.get(key) ?? this.pending.get(`${version.resourceType}/`) ?? [];
     this.pending.delete(key);
+    if (version.resourceType === 'Consent')
+      for (const p of patients) this.consents.forget(this.policy.tenantId, p);
     this.trail.add({
       action,
       outcome: 'success',
@@ -185,19 +199,42 @@ export class RequestAccess implements Access {
     return {};
   }
 
-  /** Whose record the resource is, whether the caller reaches it, and the text they may see. */
-  private see(v: ResourceView): { hidden: boolean; patients: string[]; content: string } {
-    const type = v.resourceType;
-    const record = this.patientsOf.isRecordType(type);
-    const elements = elementsFor(this.policy.system ? [] : this.policy.roles, type);
-    const limited = !this.policy.system && elements !== 'all';
-    if (!record && !limited) return { hidden: false, patients: [], content: v.content };
-    let resource: Resource | undefined;
-    const parsed = () => (resource ??= parseStoredJson(v.content) as Resource);
-    const patients = type === 'Patient' ? [v.id] : record ? this.patientsOf.of(parsed()) : [];
-    if (record && this.bound !== null && !patients.some((p) => this.reaches(p)))
-      return { hidden: true, patients, content: '' };
-    const content = limited ? stringifyWithNumbers(applyElements(parsed(), elements)) : v.content;
-    return { hidden: false, patients, content };
+  /**
+   * For each resource: whose record it is, whether the caller reaches it (and no consent of those
+   * patients withholds it from them), and the text they may see.
+   */
+  private async see(views: readonly ResourceView[]): Promise<Seen[]> {
+    const system = this.policy.system;
+    const first = views.map((v) => {
+      const type = v.resourceType;
+      const record = this.patientsOf.isRecordType(type);
+      const elements = elementsFor(system ? [] : this.policy.roles, type);
+      let resource: Resource | undefined;
+      const parsed = () => (resource ??= parseStoredJson(v.content) as Resource);
+      const patients = type === 'Patient' ? [v.id] : record ? this.patientsOf.of(parsed()) : [];
+      return { v, record, elements, parsed, patients };
+    });
+    const others = new Set<string>();
+    for (const f of first) for (const p of f.patients) if (p !== this.policy.self) others.add(p);
+    const consents = others.size > 0 ? await this.consents.of(this.policy.tenantId, [...others]) : undefined;
+    return first.map(({ v, record, elements, parsed, patients }) => {
+      if (record && this.bound !== null && !patients.some((p) => this.reaches(p)))
+        return { hidden: 'out-of-reach', patients, content: '' };
+      const withheld = patients.some((p) => {
+        const list = p === this.policy.self ? undefined : consents?.get(p);
+        return list !== undefined && list.length > 0 && consentWithholds(list, this.policy.actor, parsed());
+      });
+      if (withheld) return { hidden: 'consent', patients, content: '' };
+      const limited = !system && elements !== 'all';
+      const content = limited ? stringifyWithNumbers(applyElements(parsed(), elements)) : v.content;
+      return { hidden: false, patients, content };
+    });
   }
+}
+
+interface Seen {
+  /** Why the caller may not see it, or false. */
+  hidden: false | 'out-of-reach' | 'consent';
+  patients: string[];
+  content: string;
 }
