@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseBenchArgs, USAGE, type BenchArgs } from './lib/args.js';
 import { measureBaseline } from './lib/baseline.js';
 import { DataSet } from './lib/data.js';
+import { BenchAccess } from './lib/access.js';
 import { Client } from './lib/http.js';
 import { type LoadedData, loadData, loadedFromDatabase } from './lib/load.js';
 import { startOpenVisit, type RunningServer } from './lib/openvisit.js';
@@ -41,7 +42,10 @@ async function bench(args: BenchArgs, server: RunningServer): Promise<void> {
   const size = sizes(args.scale);
   const rng = new Rng(args.seed);
   const data = new DataSet(rng, size.patients);
-  const client = new Client(server.origin, Math.max(args.concurrency, args.loadConcurrency));
+  // The server runs as deployed, security on: the bench is a SMART Backend Services client.
+  const access = await BenchAccess.open(server);
+  const service = await access.backend('system/*.cruds');
+  const client = new Client(server.origin, Math.max(args.concurrency, args.loadConcurrency), service.token);
   try {
     const what = `${size.patients} Patients and ${size.observations} Observations (over ${size.observationPatients} patients), scale ${args.scale}`;
     let loaded: LoadedData;
@@ -155,6 +159,8 @@ async function bench(args: BenchArgs, server: RunningServer): Promise<void> {
       `\nWrote ${path.relative(process.cwd(), path.join(resultsDir, 'latest.json')) || 'results/latest.json'}`,
     );
   } finally {
+    service.stop();
+    await access.close();
     await client.close();
   }
 }
@@ -179,6 +185,8 @@ async function main(): Promise<number> {
     ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
     logLevel: args.logLevel,
     ...(args.serverCpuProf ? { cpuProfDir: args.serverCpuProf } : {}),
+    // One client sends everything here; rate limits are not what this benchmark measures.
+    env: { RATE_LIMIT_CLIENT_RPS: '0', RATE_LIMIT_TENANT_RPS: '0' },
   });
   console.log(`  ${server.origin}${server.fhirPath} (pid ${server.pid}, log ${server.logFile})`);
   let failed = false;

@@ -19,7 +19,12 @@ const FHIR_JSON = 'application/fhir+json';
 export class Client {
   readonly pool: Pool;
 
-  constructor(origin: string, connections: number) {
+  /** `authorization` gives the current bearer token (they are renewed while the bench runs). */
+  constructor(
+    origin: string,
+    connections: number,
+    private readonly authorization?: () => string,
+  ) {
     this.pool = new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 60_000 });
   }
 
@@ -30,6 +35,7 @@ export class Client {
       headers: {
         accept: FHIR_JSON,
         ...(req.body !== undefined ? { 'content-type': FHIR_JSON } : {}),
+        ...(this.authorization ? { authorization: `Bearer ${this.authorization()}` } : {}),
         ...req.headers,
       },
       ...(req.body !== undefined ? { body: req.body } : {}),

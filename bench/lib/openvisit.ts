@@ -16,6 +16,8 @@ export interface RunningServer {
   /** Data directory of the embedded PostgreSQL (its postmaster.pid names the server process). */
   pgDataDir?: string;
   logFile: string;
+  /** Its DATA_DIR (embedded PostgreSQL, master keys). */
+  dataDir: string;
   /** Why the server is gone when it exited before stop(), else undefined. */
   exitedEarly(): string | undefined;
   stop(): Promise<void>;
@@ -29,6 +31,8 @@ export interface StartOptions {
   logLevel: string;
   dbPoolSize?: number;
   cpuProfDir?: string;
+  /** More environment for the server (rate limits…). */
+  env?: Record<string, string>;
 }
 
 async function waitReady(origin: string, child: ChildProcess, logFile: string): Promise<void> {
@@ -63,6 +67,9 @@ export async function startOpenVisit(opts: StartOptions): Promise<RunningServer>
     DATA_DIR: dataDir,
     EMBEDDED_PG_PORT: String(pgPort),
     LOG_LEVEL: opts.logLevel,
+    // The benchmark loads its own data set.
+    OPENVISIT_DEMO: 'off',
+    ...opts.env,
   };
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
   else delete env.DATABASE_URL;
@@ -111,6 +118,7 @@ export async function startOpenVisit(opts: StartOptions): Promise<RunningServer>
     adminUrl,
     databaseUrl,
     pid: child.pid ?? 0,
+    dataDir,
     ...(opts.databaseUrl ? {} : { pgDataDir: path.join(dataDir, 'postgres') }),
     logFile,
     exitedEarly: () => early,

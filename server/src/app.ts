@@ -7,7 +7,7 @@ import { SearchParamRegistry } from './fhir/storage/search-param-registry.js';
 import { OPEN_ACCESS } from './fhir/interactions/access.js';
 import { callerOf } from './auth/access/caller-of.js';
 import { fhirAccessPlugin } from './auth/access/plugin.js';
-import { startSecurity } from './auth/security.js';
+import { smartSecurity, startSecurity } from './auth/security.js';
 import type { KeyEncryptionKey } from './platform/crypto/envelope.js';
 import { appMigrations } from './migrations.js';
 import type { MigrationSource } from './platform/db/migrate.js';
@@ -120,7 +120,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(async (fhir) => {
     await fhir.register(fhirAccessPlugin, security.accessOptions);
-    await fhir.register(fhirRestPlugin, { ...fhirOptions, callerOf });
+    await fhir.register(fhirRestPlugin, {
+      ...fhirOptions,
+      callerOf,
+      capabilitySecurity: smartSecurity(security.auth),
+    });
   });
   return app;
 }

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { CliIo } from './auth/cli/common.js';
+import { ROLES } from './auth/policy/roles.js';
 import { loadConfig, type Config } from './config.js';
 import { appMigrations } from './migrations.js';
 import { openDatabaseServer, type DatabaseServer } from './platform/db/connect.js';
@@ -16,12 +18,27 @@ import { gracefulShutdown } from './platform/shutdown.js';
 const HELP = `Usage: openvisit <command> [options]
 
 Commands:
-  start      migrate the database, then serve the API (embedded PostgreSQL unless DATABASE_URL is set)
+  start      migrate the database, then serve the API (embedded PostgreSQL unless DATABASE_URL is set);
+             seeds the demo tenant on first start unless OPENVISIT_DEMO=off
   migrate    apply pending database migrations and exit
   audit verify [--tenant <slug>]
              check the audit log's hash chain of every tenant (or one); exit 1 naming the first
              altered or missing entry
+  tenant create <slug> [--name "<name>"] [--idle-timeout <seconds>] [--session-lifetime <seconds>]
+             create a tenant and its sign-in policy; prints the tenant id
+  user create --tenant <slug> --username <username> --role <role>[,<role>…] [--fhir-user Patient/<id>]
+             [--password-stdin]
+             create a sign-in account; the password is read from one line of standard input, or
+             generated and shown once. Roles: ${ROLES.slice(0, 5).join(', ')},
+             ${ROLES.slice(5).join(', ')}
+  client create --tenant <slug> --kind public|confidential|backend --name <name> [--redirect-uri <uri>]…
+             [--jwks-file <path> | --jwks-uri <url>] [--scope "<scopes>"] [--client-id <id>]
+             register an OAuth client; prints its client_id (and a confidential client's secret, once)
+  keys rotate
+             put a new token signing key in front; the previous one keeps verifying for 24 h
   help       show this text
+
+Exit codes: 0 done, 1 failed (the reason on standard error), 2 usage error.
 
 Options (override the environment):
   --port <n>   HTTP port (PORT, default 8080)
@@ -81,7 +98,12 @@ function waitForSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-async function startCommand(config: Config): Promise<number> {
+/** `OPENVISIT_DEMO=off` (or false, no, 0) skips the demo seed. */
+export function demoEnabled(env: NodeJS.ProcessEnv): boolean {
+  return !['off', 'false', 'no', '0'].includes((env.OPENVISIT_DEMO ?? '').trim().toLowerCase());
+}
+
+async function startCommand(config: Config, env: NodeJS.ProcessEnv): Promise<number> {
   // Loaded here, not at the top: `migrate` and `help` need neither the HTTP stack nor the R4 definitions.
   const { buildApp, FHIR_PREFIX } = await import('./app.js');
   const { definitions } = await import('./fhir/definitions/index.js');
@@ -94,16 +116,33 @@ async function startCommand(config: Config): Promise<number> {
     const tenantId = await ensureTenant(db, config.defaultTenant);
     const defs = definitions();
     const registry = await SearchParamRegistry.load(db, defs);
+    const { loadKeyring } = await import('./platform/crypto/keyring.js');
+    const keyring = loadKeyring({ env, dataDir: config.dataDir });
+    let demo: string | undefined;
+    if (demoEnabled(env)) {
+      // Before listening: the first request already finds the demo accounts. Once per tenant.
+      const { seedDemo, describeDemoSeed } = await import('./demo/seed.js');
+      const { Envelope } = await import('./platform/crypto/envelope.js');
+      const seeded = await seedDemo(db, new Envelope(keyring), {
+        baseUrl: config.baseUrl,
+        fhirBaseUrl: `${config.baseUrl}${FHIR_PREFIX}`,
+        tenantSlug: config.defaultTenant,
+        defs,
+        registry,
+      }).catch((err: unknown) => {
+        throw new Error(`demo seed: ${(err as Error).message} (OPENVISIT_DEMO=off starts without it)`);
+      });
+      if (seeded) demo = describeDemoSeed(seeded);
+    }
     const bus = new InProcessEventBus();
     const lifecycle = new Lifecycle();
     const logger = createLogger({ level: config.logLevel });
     const relay = new OutboxRelay(db, bus, { pollMs: config.outboxPollMs, log: logger });
-    const { loadKeyring } = await import('./platform/crypto/keyring.js');
     const app = await buildApp({
       config,
       db,
       tenantId,
-      security: { mode: 'secured', keyring: loadKeyring({ env: process.env, dataDir: config.dataDir }) },
+      security: { mode: 'secured', keyring },
       defs,
       registry,
       lifecycle,
@@ -125,6 +164,8 @@ async function startCommand(config: Config): Promise<number> {
         `  Health      ${config.baseUrl}/healthz  ${config.baseUrl}/readyz`,
         `  Database    ${describeDatabase(server, config)}`,
         `  Data dir    ${config.dataDir}`,
+        ...(demo ? ['', demo] : []),
+        '',
         'Press Ctrl-C to stop.',
         '',
       ].join('\n'),
@@ -153,8 +194,25 @@ async function startCommand(config: Config): Promise<number> {
   }
 }
 
+function processIo(): CliIo {
+  return {
+    out,
+    err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+    stdin: process.stdin,
+    env: process.env,
+  };
+}
+
+/** The first words of the operator commands (auth/cli), loaded only when one is run. */
+const OPERATOR_GROUPS = new Set(['tenant', 'user', 'client', 'keys']);
+
 /** Runs the CLI and returns the exit code. */
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], io: CliIo = processIo()): Promise<number> {
+  if (argv[0] !== undefined && OPERATOR_GROUPS.has(argv[0])) {
+    const { runOperatorCommand } = await import('./auth/cli/index.js');
+    const code = await runOperatorCommand(argv, io);
+    if (code !== undefined) return code;
+  }
   let parsed;
   try {
     parsed = parseArgs({
@@ -168,33 +226,33 @@ export async function run(argv: string[]): Promise<number> {
       },
     });
   } catch (err) {
-    console.error((err as Error).message);
-    process.stderr.write(HELP);
+    io.err((err as Error).message);
+    io.err(HELP);
     return 2;
   }
   const command = parsed.values.help ? 'help' : (parsed.positionals[0] ?? 'help');
-  const env = { ...process.env };
+  const env = { ...io.env };
   if (parsed.values.port !== undefined) env.PORT = parsed.values.port;
   if (parsed.values.host !== undefined) env.HOST = parsed.values.host;
 
   try {
     switch (command) {
       case 'help':
-        out(HELP);
+        io.out(HELP);
         return 0;
       case 'migrate':
         return await migrateCommand(loadConfig(env));
       case 'start':
-        return await startCommand(loadConfig(env));
+        return await startCommand(loadConfig(env), env);
       case 'audit':
         if (parsed.positionals[1] !== 'verify') break;
         return await auditVerifyCommand(loadConfig(env), parsed.values.tenant);
     }
-    console.error(`Unknown command: ${parsed.positionals.join(' ')}`);
-    process.stderr.write(HELP);
+    io.err(`Unknown command: ${parsed.positionals.join(' ')}`);
+    io.err(HELP);
     return 2;
   } catch (err) {
-    console.error(`openvisit ${command} failed: ${(err as Error).message}`);
+    io.err(`openvisit ${command} failed: ${(err as Error).message}`);
     return 1;
   }
 }

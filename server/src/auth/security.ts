@@ -4,7 +4,7 @@ import type { Definitions } from '../fhir/definitions/index.js';
 import { createIndexer } from '../fhir/search/indexer/index.js';
 import type { SearchParamRegistry } from '../fhir/storage/search-param-registry.js';
 import { Envelope, type KeyEncryptionKey } from '../platform/crypto/envelope.js';
-import type { Database } from '../platform/db/pool.js';
+import { Database } from '../platform/db/pool.js';
 import { ConsentDirectory } from './access/consents.js';
 import { CorsPolicy } from './access/cors.js';
 import { PatientsOf } from './access/patients-of.js';
@@ -14,7 +14,7 @@ import { SecurityMetrics } from './access/security-metrics.js';
 import { AuditLog } from './audit/audit-log.js';
 import { ClientStore } from './identity/client-store.js';
 import { AuthServices, ISSUER_PATH } from './auth-services.js';
-import { oidcPlugin, smartConfiguration } from './oidc/plugin.js';
+import { oidcPlugin } from './oidc/plugin.js';
 import { providerViews } from './oidc/views.js';
 import { SignInAudit } from './sign-in-audit.js';
 
@@ -42,7 +42,11 @@ export interface Security {
 export async function startSecurity(app: FastifyInstance, opts: SecurityOptions): Promise<Security> {
   const { db } = opts;
   const metrics = new SecurityMetrics(app.metrics);
-  const auditLog = new AuditLog(db);
+  // Appends get connections of their own: queued behind the reads they audit, every read would
+  // wait for the reads after it.
+  const auditDb = new Database(db.url, { max: 2 });
+  app.addHook('onClose', async () => auditDb.close());
+  const auditLog = new AuditLog(auditDb);
   const envelope = new Envelope(opts.keyring);
   const signIn = new SignInAudit(auditLog, metrics, new ClientStore(db, envelope));
   const auth = new AuthServices({
@@ -71,12 +75,6 @@ export async function startSecurity(app: FastifyInstance, opts: SecurityOptions)
       return name;
     },
   });
-  app.get(
-    `${opts.fhirPrefix}/.well-known/smart-configuration`,
-    { schema: { hide: true } },
-    async (_req, reply) =>
-      reply.header('cache-control', 'public, max-age=300').send(smartConfiguration(auth)),
-  );
 
   return {
     auth,
@@ -93,5 +91,32 @@ export async function startSecurity(app: FastifyInstance, opts: SecurityOptions)
       prefix: opts.fhirPrefix,
       limits: { clientPerSecond: opts.config.rateLimitClient, tenantPerSecond: opts.config.rateLimitTenant },
     },
+  };
+}
+
+/** CapabilityStatement `rest.security`: SMART on FHIR, with the OAuth endpoints (oauth-uris). */
+export function smartSecurity(auth: AuthServices): object {
+  const provider = auth.provider();
+  return {
+    cors: true,
+    service: [
+      {
+        coding: [
+          { system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' },
+        ],
+      },
+    ],
+    extension: [
+      {
+        url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
+        extension: [
+          { url: 'authorize', valueUri: provider.urlFor('authorization') },
+          { url: 'token', valueUri: provider.urlFor('token') },
+          { url: 'revoke', valueUri: provider.urlFor('revocation') },
+          { url: 'introspect', valueUri: provider.urlFor('introspection') },
+        ],
+      },
+    ],
+    description: 'OAuth 2 / SMART App Launch 2.0; see .well-known/smart-configuration',
   };
 }

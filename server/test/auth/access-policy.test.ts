@@ -24,7 +24,7 @@ describe('access policy on every FHIR interaction', () => {
   async function deniedEvents(): Promise<FhirJson[]> {
     const res = await s.tdb.db.query<{ event: string }>(
       s.tdb.tenantA,
-      `SELECT event FROM audit_log WHERE tenant_id = $1 ORDER BY audit_log.seq DESC`,
+      `SELECT event FROM audit_log WHERE tenant_id = $1 ORDER BY audit_log.id DESC`,
       [s.tdb.tenantA],
     );
     return res.rows.map((r) => JSON.parse(r.event) as FhirJson).filter((e) => e.outcome === '4');
@@ -181,7 +181,7 @@ describe('access policy on every FHIR interaction', () => {
     assert.equal(read.status, 200);
     const res = await s.tdb.db.query<{ event: string }>(
       s.tdb.tenantA,
-      `SELECT event FROM audit_log WHERE tenant_id = $1 ORDER BY audit_log.seq DESC LIMIT 5`,
+      `SELECT event FROM audit_log WHERE tenant_id = $1 ORDER BY audit_log.id DESC LIMIT 5`,
       [s.tdb.tenantA],
     );
     const flagged = res.rows

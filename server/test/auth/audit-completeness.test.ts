@@ -165,7 +165,7 @@ describe('audit completeness', () => {
     // searches' expectation above (the cared-for patients) already covers p1.
     const rows = await s.tdb.db.query<{ event: string }>(
       s.tdb.tenantA,
-      'SELECT event FROM audit_log WHERE tenant_id = $1 ORDER BY audit_log.seq OFFSET $2',
+      'SELECT event FROM audit_log WHERE tenant_id = $1 ORDER BY audit_log.id OFFSET $2',
       [s.tdb.tenantA, baseline.rows[0]?.n ?? 0],
     );
     const events = rows.rows.map((x) => JSON.parse(x.event) as FhirJson);
@@ -192,18 +192,19 @@ describe('audit completeness', () => {
     const owner = new pg.Client({ connectionString: s.tdb.url });
     await owner.connect();
     try {
-      const target = await owner.query<{ seq: string }>(
-        `SELECT seq::text FROM audit_log WHERE tenant_id = $1 ORDER BY audit_log.seq OFFSET 10 LIMIT 1`,
+      const target = await owner.query<{ lane: number; seq: string }>(
+        `SELECT lane, seq::text FROM audit_log WHERE tenant_id = $1 AND event LIKE '%"outcome":"0"%'
+         ORDER BY audit_log.id OFFSET 10 LIMIT 1`,
         [s.tdb.tenantA],
       );
-      const seq = target.rows[0]?.seq ?? '';
+      const { lane, seq } = target.rows[0] ?? { lane: -1, seq: '' };
       await owner.query(
-        `UPDATE audit_log SET event = replace(event, '"outcome":"0"', '"outcome":"4"') WHERE tenant_id = $1 AND seq = $2`,
-        [s.tdb.tenantA, seq],
+        `UPDATE audit_log SET event = replace(event, '"outcome":"0"', '"outcome":"4"') WHERE tenant_id = $1 AND lane = $2 AND seq = $3`,
+        [s.tdb.tenantA, lane, seq],
       );
       lines.length = 0;
       assert.equal(await verifyAudit(s.tdb.url, { tenant: 'tenant-a', print: (l) => lines.push(l) }), 1);
-      assert.match(lines.join('\n'), new RegExp(`BROKEN at entry ${seq} \\(altered\\)`));
+      assert.match(lines.join('\n'), new RegExp(`BROKEN at entry ${seq} of chain ${lane} \\(altered\\)`));
     } finally {
       await owner.end();
     }

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { AuditLog, type AuditRecord } from '../../src/auth/audit/audit-log.js';
 import { verifyAudit } from '../../src/auth/audit/verify-command.js';
+import { ensureTenant } from '../../src/platform/db/tenants.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 const record = (n: number, patient?: string): AuditRecord => ({
@@ -25,13 +26,61 @@ describe('audit log', () => {
   let owner: pg.Client;
   before(async () => {
     tdb = await createTestDatabase();
-    log = new AuditLog(tdb.db);
+    // One chain per tenant here: the detection tests below name entries by their position in it.
+    log = new AuditLog(tdb.db, { maxBatch: 500, lanes: 1 });
     owner = new pg.Client({ connectionString: tdb.url });
     await owner.connect();
   });
   after(async () => {
     await owner.end();
     await tdb.close();
+  });
+
+  it('keeps one chain when two writers (two nodes) append to the same tenant in turn', async () => {
+    const other = new AuditLog(tdb.db, { maxBatch: 500, lanes: 1 });
+    const tenant = await ensureTenant(tdb.db, 'two-writers');
+    for (let i = 0; i < 6; i++) {
+      const writer = i % 2 === 0 ? log : other;
+      await Promise.all([0, 1, 2].map((k) => writer.append(tenant, record(i * 3 + k, 'Patient/q'))));
+    }
+    const r = await log.verify(tenant);
+    assert.deepEqual(r, { ok: true, entries: 18 });
+    const seqs = await owner.query<{ seq: string }>(
+      'SELECT seq::text FROM audit_log WHERE tenant_id = $1 ORDER BY audit_log.id',
+      [tenant],
+    );
+    assert.deepEqual(
+      seqs.rows.map((x) => Number(x.seq)),
+      Array.from({ length: 18 }, (_, i) => i + 1),
+    );
+  });
+
+  it('spreads concurrent appends over parallel chains, each gap-free, and names an altered entry by chain', async () => {
+    const lanes = new AuditLog(tdb.db, { maxBatch: 500, lanes: 4 });
+    const tenant = await ensureTenant(tdb.db, 'lanes');
+    await Promise.all(
+      Array.from({ length: 200 }, (_, i) => lanes.append(tenant, record(i, `Patient/l${i % 5}`))),
+    );
+    assert.deepEqual(await lanes.verify(tenant), { ok: true, entries: 200 });
+    const per = await owner.query<{ lane: number; n: string; max: string }>(
+      'SELECT lane, count(*)::text AS n, max(seq)::text AS max FROM audit_log WHERE tenant_id = $1 GROUP BY lane ORDER BY lane',
+      [tenant],
+    );
+    assert.ok(per.rows.length > 1, 'more than one chain was used');
+    for (const r of per.rows) assert.equal(r.n, r.max, `chain ${r.lane} is gap-free`);
+    const target = per.rows[per.rows.length - 1];
+    assert.ok(target);
+    await owner.query(
+      `UPDATE audit_log SET event = replace(event, '"action":"R"', '"action":"U"') WHERE tenant_id = $1 AND lane = $2 AND seq = 1`,
+      [tenant, target.lane],
+    );
+    const broken = await lanes.verify(tenant);
+    assert.equal(broken.ok, false);
+    assert.deepEqual(broken.ok ? undefined : [broken.lane, broken.seq, broken.problem], [
+      target.lane,
+      '1',
+      'altered',
+    ]);
   });
 
   it('appends concurrent entries as one gap-free chain per tenant that verifies', async () => {
@@ -81,11 +130,11 @@ describe('audit log', () => {
       `UPDATE audit_log SET event = replace(event, '"action":"R"', '"action":"D"') WHERE tenant_id = $1 AND seq = 57`,
       [A],
     );
-    assert.deepEqual(await log.verify(A), { ok: false, entries: 56, seq: '57', problem: 'altered' });
+    assert.deepEqual(await log.verify(A), { ok: false, entries: 56, lane: 0, seq: '57', problem: 'altered' });
     const lines: string[] = [];
     assert.equal(await verifyAudit(tdb.url, { print: (l) => lines.push(l) }), 1);
     assert.ok(
-      lines.some((l) => l.startsWith('tenant-a: BROKEN at entry 57 (altered)')),
+      lines.some((l) => l.startsWith('tenant-a: BROKEN at entry 57 of chain 0 (altered)')),
       lines.join('\n'),
     );
     assert.ok(
@@ -103,16 +152,16 @@ describe('audit log', () => {
       `UPDATE audit_log SET recorded = recorded - interval '1 day' WHERE tenant_id = $1 AND seq = 3`,
       [A],
     );
-    assert.deepEqual(await log.verify(A), { ok: false, entries: 2, seq: '3', problem: 'altered' });
+    assert.deepEqual(await log.verify(A), { ok: false, entries: 2, lane: 0, seq: '3', problem: 'altered' });
     await owner.query(
       `UPDATE audit_log SET recorded = recorded + interval '1 day' WHERE tenant_id = $1 AND seq = 3`,
       [A],
     );
 
     await owner.query('DELETE FROM audit_log WHERE tenant_id = $1 AND seq = 90', [A]);
-    assert.deepEqual(await log.verify(A), { ok: false, entries: 89, seq: '90', problem: 'missing' });
+    assert.deepEqual(await log.verify(A), { ok: false, entries: 89, lane: 0, seq: '90', problem: 'missing' });
     await owner.query('DELETE FROM audit_log WHERE tenant_id = $1 AND seq >= 90', [A]);
-    assert.deepEqual(await log.verify(A), { ok: false, entries: 89, seq: '90', problem: 'missing' });
+    assert.deepEqual(await log.verify(A), { ok: false, entries: 89, lane: 0, seq: '90', problem: 'missing' });
     assert.equal(await verifyAudit(tdb.url, { tenant: 'tenant-b', print: () => undefined }), 0);
   });
 });

@@ -95,10 +95,10 @@ export function securityOperations(app: FastifyInstance, opts: OperationsOptions
     const before = q._before !== undefined && /^\d{1,18}$/.test(q._before) ? q._before : null;
     const rows = await opts.db.query<{ seq: string; event: string }>(
       caller.tenantId,
-      `SELECT audit_log.seq::text AS seq, event FROM audit_log
+      `SELECT audit_log.id::text AS seq, event FROM audit_log
        WHERE tenant_id = $1 AND ($2::text IS NULL OR patients @> ARRAY[$2::text])
-         AND ($3::bigint IS NULL OR audit_log.seq < $3::bigint)
-       ORDER BY audit_log.seq DESC LIMIT $4`,
+         AND ($3::bigint IS NULL OR audit_log.id < $3::bigint)
+       ORDER BY audit_log.id DESC LIMIT $4`,
       [caller.tenantId, patient === undefined ? null : `Patient/${patient}`, before, count + 1],
     );
     const page = rows.rows.slice(0, count);

@@ -7,6 +7,7 @@ import type { AccessRecord } from '../audit/events/index.js';
 import type { AuthServices } from '../auth-services.js';
 import { TokenError, type AccessClaims } from '../tokens/access-token.js';
 import { AuditTrail } from './audit-trail.js';
+import { smartConfiguration } from '../oidc/plugin.js';
 import { callerPolicy } from './caller-policy.js';
 import { securityOperations } from './operations.js';
 import type { ConsentDirectory } from './consents.js';
@@ -174,6 +175,11 @@ const accessPlugin: FastifyPluginAsync<AccessPluginOptions> = async (app, opts) 
       );
     }
   });
+
+  // Public, but in this scope so that browser apps get their CORS headers with it.
+  app.get(`${prefix}/.well-known/smart-configuration`, { schema: { hide: true } }, async (_req, reply) =>
+    reply.header('cache-control', 'public, max-age=300').send(smartConfiguration(auth)),
+  );
 
   securityOperations(app, {
     db: auth.db,

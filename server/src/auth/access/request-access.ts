@@ -1,6 +1,7 @@
 import { FhirError } from '../../platform/http/operation-outcome.js';
 import { parseStoredJson, stringifyWithNumbers } from '../../platform/json/lossless-numbers.js';
 import type { Access, AccessAction, AccessLetter, ResourceView } from '../../fhir/interactions/access.js';
+import type { Queryable } from '../../platform/db/pool.js';
 import type { StoredVersion } from '../../fhir/storage/resource-store.js';
 import { applyElements, elementsFor } from '../policy/minimum-necessary.js';
 import { roleAllows } from '../policy/permissions.js';
@@ -46,8 +47,13 @@ const WRITE_ACTIONS = new Set<AccessAction>(['create', 'update', 'patch', 'delet
  */
 export class RequestAccess implements Access {
   private readonly bound: readonly string[] | null;
-  /** Patients of resources checked before a write, for the audit record of the write. */
+  /** Patients of resources checked before a write (update, patch, delete), for its audit record. */
   private readonly pending = new Map<string, string[]>();
+  /**
+   * Patients of the resource last passed to write(): an interaction writes one resource at a time,
+   * and a create has no id yet to key it by.
+   */
+  private lastWrite: string[] = [];
 
   constructor(
     private readonly policy: CallerPolicy,
@@ -77,8 +83,8 @@ export class RequestAccess implements Access {
     return this.bound;
   }
 
-  async view(action: AccessAction, v: ResourceView): Promise<string | null> {
-    const [seen] = await this.see([v]);
+  async view(action: AccessAction, v: ResourceView, q: Queryable): Promise<string | null> {
+    const [seen] = await this.see([v], q);
     if (!seen) return null;
     const ref = `${v.resourceType}/${v.id}`;
     if (seen.hidden) {
@@ -106,10 +112,17 @@ export class RequestAccess implements Access {
     return seen.content;
   }
 
-  async viewMany(action: AccessAction, entries: readonly ResourceView[]): Promise<(string | null)[]> {
+  async viewMany(
+    action: AccessAction,
+    entries: readonly ResourceView[],
+    q: Queryable,
+  ): Promise<(string | null)[]> {
     const patients = new Set<string>();
     const readable = entries.map((v) => this.allows(v.resourceType, 'r') || this.allows(v.resourceType, 's'));
-    const seen = await this.see(entries.filter((_, i) => readable[i]));
+    const seen = await this.see(
+      entries.filter((_, i) => readable[i]),
+      q,
+    );
     let next = 0;
     const shown = entries.map((_, i) => {
       if (!readable[i]) return null;
@@ -149,8 +162,7 @@ export class RequestAccess implements Access {
       this.metrics.deny('out-of-reach');
       throw forbidden(`This caller may only write ${type} resources of the patients they care for`);
     }
-    const key = `${type}/${String(resource.id ?? '')}`;
-    this.pending.set(key, [...new Set([...(this.pending.get(key) ?? []), ...patients])]);
+    this.lastWrite = patients;
     const elements = elementsFor(this.policy.system ? [] : this.policy.roles, type);
     if (this.policy.system || elements === 'all') return resource;
     // A limited view writes only what it can see; what it cannot see is kept from the version before.
@@ -170,8 +182,11 @@ export class RequestAccess implements Access {
 
   wrote(action: AccessAction, version: StoredVersion): void {
     const key = `${version.resourceType}/${version.id}`;
-    const patients = this.pending.get(key) ?? this.pending.get(`${version.resourceType}/`) ?? [];
+    const before = this.pending.get(key) ?? [];
+    const after = action === 'delete' ? [] : this.lastWrite;
+    const patients = [...new Set([...before, ...after])];
     this.pending.delete(key);
+    this.lastWrite = [];
     if (version.resourceType === 'Consent')
       for (const p of patients) this.consents.forget(this.policy.tenantId, p);
     this.trail.add({
@@ -203,7 +218,7 @@ export class RequestAccess implements Access {
    * For each resource: whose record it is, whether the caller reaches it (and no consent of those
    * patients withholds it from them), and the text they may see.
    */
-  private async see(views: readonly ResourceView[]): Promise<Seen[]> {
+  private async see(views: readonly ResourceView[], q: Queryable): Promise<Seen[]> {
     const system = this.policy.system;
     const first = views.map((v) => {
       const type = v.resourceType;
@@ -216,7 +231,8 @@ export class RequestAccess implements Access {
     });
     const others = new Set<string>();
     for (const f of first) for (const p of f.patients) if (p !== this.policy.self) others.add(p);
-    const consents = others.size > 0 ? await this.consents.of(this.policy.tenantId, [...others]) : undefined;
+    const consents =
+      others.size > 0 ? await this.consents.of(this.policy.tenantId, [...others], q) : undefined;
     return first.map(({ v, record, elements, parsed, patients }) => {
       if (record && this.bound !== null && !patients.some((p) => this.reaches(p)))
         return { hidden: 'out-of-reach', patients, content: '' };

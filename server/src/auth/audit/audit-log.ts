@@ -10,8 +10,15 @@ export interface AuditRecord {
 
 export type VerifyResult =
   | { ok: true; entries: number }
-  /** `seq` is the first entry that was altered, or the first one missing. */
-  | { ok: false; entries: number; seq: string; problem: 'altered' | 'missing' };
+  /** `lane`/`seq` is the first entry that was altered, or the first one missing. */
+  | { ok: false; entries: number; lane: number; seq: string; problem: 'altered' | 'missing' };
+
+/**
+ * Independent chains per tenant; appends to different lanes commit in parallel. One by default: on a
+ * CPU-bound node more lanes mean smaller batches and more work per entry; several help when commit
+ * latency, not CPU, bounds the audit rate.
+ */
+export const LANES = 1;
 
 interface Pending {
   record: AuditRecord;
@@ -19,7 +26,9 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
-interface TenantQueue {
+interface LaneQueue {
+  tenantId: number;
+  lane: number;
   waiting: Pending[];
   busy: boolean;
 }
@@ -31,105 +40,189 @@ type HeadRow = {
 
 const PAGE = 5000;
 
+interface ChainEnd {
+  seq: bigint;
+  hash: Buffer;
+}
+
 /**
- * The append-only, hash-chained audit log of each tenant. Appends from concurrent requests are
- * gathered into one transaction per tenant (the chain is written in order anyway), and each caller's
- * promise settles only when its entry is committed: a request whose audit entry cannot be written
- * fails with it.
+ * The batch's entries chained after `start`: a `VALUES` list (four parameters per entry, numbered
+ * after the statement's `fixed` ones, $1 the tenant, $2 the time, $3 the lane; plain parameters, no array
+ * encoding) and the new end of the chain.
+ */
+function chain(start: ChainEnd, batch: Pending[], fixed: number) {
+  const recorded = new Date().toISOString();
+  let seq = start.seq;
+  let previous = start.hash;
+  const params: unknown[] = [];
+  const rows: string[] = [];
+  for (const p of batch) {
+    seq += 1n;
+    const event = JSON.stringify({ ...p.record.event, recorded });
+    previous = entryHash(previous, seq, recorded, event);
+    const touched = p.record.patients ?? [];
+    const n = fixed + params.length;
+    params.push(seq.toString(), touched.length > 0 ? touched : null, event, previous);
+    rows.push(
+      `($1::int, $3::smallint, $${n + 1}::bigint, $2::timestamptz, $${n + 2}::text[], $${n + 3}::text, $${n + 4}::bytea)`,
+    );
+  }
+  return { recorded, params, values: `VALUES ${rows.join(', ')}`, end: { seq, hash: previous } };
+}
+
+/**
+ * The append-only, hash-chained audit log of each tenant, in LANES parallel chains. Appends from
+ * concurrent requests are gathered into one statement per lane (each chain is written in order), a
+ * new append goes to an idle lane when there is one, and each caller's promise settles only when its
+ * entry is committed: a request whose audit entry cannot be written fails with it.
  */
 export class AuditLog {
-  private readonly queues = new Map<number, TenantQueue>();
+  private readonly queues = new Map<string, LaneQueue>();
+  /** The end of each lane's chain as this process last wrote it. */
+  private readonly heads = new Map<string, ChainEnd>();
 
   constructor(
     private readonly db: Database,
-    private readonly opts: { maxBatch: number } = { maxBatch: 500 },
+    private readonly opts: { maxBatch: number; lanes: number } = { maxBatch: 500, lanes: LANES },
   ) {}
 
   append(tenantId: number, record: AuditRecord): Promise<void> {
     return new Promise((resolve, reject) => {
-      let queue = this.queues.get(tenantId);
-      if (!queue) this.queues.set(tenantId, (queue = { waiting: [], busy: false }));
+      const lane = this.pickLane(tenantId);
+      const key = `${tenantId}/${lane}`;
+      let queue = this.queues.get(key);
+      if (!queue) this.queues.set(key, (queue = { tenantId, lane, waiting: [], busy: false }));
       queue.waiting.push({ record, resolve, reject });
-      this.pump(tenantId, queue);
+      this.pump(key, queue);
     });
   }
 
-  private pump(tenantId: number, queue: TenantQueue): void {
+  /** An idle lane if any; otherwise the one with the fewest entries waiting. */
+  private pickLane(tenantId: number): number {
+    let best = 0;
+    let bestLoad = Infinity;
+    for (let lane = 0; lane < this.opts.lanes; lane++) {
+      const q = this.queues.get(`${tenantId}/${lane}`);
+      if (!q) return lane;
+      const load = q.waiting.length + (q.busy ? 1 : 0);
+      if (load < bestLoad) {
+        best = lane;
+        bestLoad = load;
+      }
+    }
+    return best;
+  }
+
+  private pump(key: string, queue: LaneQueue): void {
     if (queue.busy || queue.waiting.length === 0) return;
     const batch = queue.waiting.splice(0, this.opts.maxBatch);
     queue.busy = true;
-    this.write(tenantId, batch)
+    this.write(queue.tenantId, queue.lane, batch)
       .then(
         () => batch.forEach((p) => p.resolve()),
         (err: unknown) => batch.forEach((p) => p.reject(err)),
       )
       .finally(() => {
         queue.busy = false;
-        if (queue.waiting.length > 0) this.pump(tenantId, queue);
-        else this.queues.delete(tenantId);
+        if (queue.waiting.length > 0) this.pump(key, queue);
+        else this.queues.delete(key);
       });
   }
 
-  private async write(tenantId: number, batch: Pending[]): Promise<void> {
-    await this.db.transaction(tenantId, async (q) => {
-      // Creates the chain's head on first use and locks it: appends of one tenant queue up here.
+  private async write(tenantId: number, lane: number, batch: Pending[]): Promise<void> {
+    const key = `${tenantId}/${lane}`;
+    const known = this.heads.get(key);
+    // The head this process wrote last is usually still the head: then one statement appends the
+    // batch, checking that under the head's row lock. Otherwise (first use, another node appended)
+    // the head is read under lock first.
+    if (known && (await this.appendAfter(tenantId, lane, known, batch))) return;
+    const end = await this.db.transaction(tenantId, async (q) => {
+      // Creates the lane's head on first use and locks it: appends to one lane queue up here.
       const head = await q.query<HeadRow>(
-        `INSERT INTO audit_head (tenant_id, seq, entry_hash) VALUES ($1, 0, $2)
-         ON CONFLICT (tenant_id) DO UPDATE SET seq = audit_head.seq RETURNING seq::text, entry_hash`,
-        [tenantId, GENESIS],
+        `INSERT INTO audit_head (tenant_id, lane, seq, entry_hash) VALUES ($1, $2, 0, $3)
+         ON CONFLICT (tenant_id, lane) DO UPDATE SET seq = audit_head.seq RETURNING seq::text, entry_hash`,
+        [tenantId, lane, GENESIS],
       );
       const row = head.rows[0];
       if (!row) throw new Error('audit chain head missing');
-      let seq = BigInt(row.seq);
-      let previous = row.entry_hash;
-      const recorded = new Date().toISOString();
-      const seqs: string[] = [];
-      // One text per entry (references joined by spaces, which no reference contains): unnest cannot
-      // carry an array per row.
-      const patients: (string | null)[] = [];
-      const events: string[] = [];
-      const hashes: Buffer[] = [];
-      for (const p of batch) {
-        seq += 1n;
-        const event = JSON.stringify({ ...p.record.event, recorded });
-        previous = entryHash(previous, seq, recorded, event);
-        seqs.push(seq.toString());
-        const touched = p.record.patients ?? [];
-        patients.push(touched.length > 0 ? touched.join(' ') : null);
-        events.push(event);
-        hashes.push(previous);
-      }
+      const chained = chain({ seq: BigInt(row.seq), hash: row.entry_hash }, batch, 5);
       await q.query(
-        `WITH ins AS (
-           INSERT INTO audit_log (tenant_id, seq, recorded, patients, event, entry_hash)
-           SELECT $1, s, $2::timestamptz, string_to_array(p, ' '), e, h FROM unnest($3::bigint[], $4::text[], $5::text[], $6::bytea[]) AS x(s, p, e, h))
-         UPDATE audit_head SET seq = $7, entry_hash = $8 WHERE tenant_id = $1`,
-        [tenantId, recorded, seqs, patients, events, hashes, seq.toString(), previous],
+        `WITH ins AS (INSERT INTO audit_log (tenant_id, lane, seq, recorded, patients, event, entry_hash) ${chained.values})
+         UPDATE audit_head SET seq = $4, entry_hash = $5 WHERE tenant_id = $1 AND lane = $3`,
+        [tenantId, chained.recorded, lane, chained.end.seq.toString(), chained.end.hash, ...chained.params],
       );
+      return chained.end;
     });
+    this.heads.set(key, end);
   }
 
-  /** Recomputes the tenant's chain and compares it with every stored entry and the head. */
+  /** One statement: append after `known` if it is still the lane's head; false when it is not. */
+  private async appendAfter(
+    tenantId: number,
+    lane: number,
+    known: ChainEnd,
+    batch: Pending[],
+  ): Promise<boolean> {
+    const key = `${tenantId}/${lane}`;
+    const chained = chain(known, batch, 7);
+    const res = await this.db.query(
+      tenantId,
+      `WITH h AS (SELECT 1 FROM audit_head WHERE tenant_id = $1 AND lane = $3 AND seq = $6 AND entry_hash = $7 FOR UPDATE),
+       ins AS (INSERT INTO audit_log (tenant_id, lane, seq, recorded, patients, event, entry_hash)
+               SELECT * FROM (${chained.values}) v WHERE EXISTS (SELECT 1 FROM h))
+       UPDATE audit_head SET seq = $4, entry_hash = $5 WHERE tenant_id = $1 AND lane = $3 AND EXISTS (SELECT 1 FROM h)`,
+      [
+        tenantId,
+        chained.recorded,
+        lane,
+        chained.end.seq.toString(),
+        chained.end.hash,
+        known.seq.toString(),
+        known.hash,
+        ...chained.params,
+      ],
+    );
+    if (res.rowCount !== 1) {
+      this.heads.delete(key);
+      return false;
+    }
+    this.heads.set(key, chained.end);
+    return true;
+  }
+
+  /** Recomputes each lane's chain and compares it with every stored entry and the lane's head. */
   async verify(tenantId: number): Promise<VerifyResult> {
-    return this.db.withTenant(tenantId, (q) => verifyChain(q, tenantId));
+    return this.db.withTenant(tenantId, async (q) => {
+      const lanes = await q.query<{ lane: number }>(
+        `SELECT lane FROM audit_head WHERE tenant_id = $1 UNION SELECT DISTINCT lane FROM audit_log WHERE tenant_id = $1 ORDER BY 1`,
+        [tenantId],
+      );
+      let entries = 0;
+      for (const { lane } of lanes.rows) {
+        const r = await verifyChain(q, tenantId, lane);
+        entries += r.entries;
+        if (!r.ok) return { ...r, entries };
+      }
+      return { ok: true, entries };
+    });
   }
 }
 
-async function verifyChain(q: Queryable, tenantId: number): Promise<VerifyResult> {
+async function verifyChain(q: Queryable, tenantId: number, lane: number): Promise<VerifyResult> {
   let previous: Buffer = GENESIS;
   let expected = 1n;
   let entries = 0;
   for (;;) {
     const page = await q.query<{ seq: string; recorded: Date; event: string; entry_hash: Buffer }>(
       `SELECT seq::text, recorded, event, entry_hash FROM audit_log
-       WHERE tenant_id = $1 AND seq >= $2 ORDER BY audit_log.seq LIMIT ${PAGE}`,
-      [tenantId, expected.toString()],
+       WHERE tenant_id = $1 AND lane = $3 AND seq >= $2 ORDER BY audit_log.seq LIMIT ${PAGE}`,
+      [tenantId, expected.toString(), lane],
     );
     for (const r of page.rows) {
       const seq = BigInt(r.seq);
-      if (seq !== expected) return { ok: false, entries, seq: expected.toString(), problem: 'missing' };
+      if (seq !== expected) return { ok: false, entries, lane, seq: expected.toString(), problem: 'missing' };
       const hash = entryHash(previous, seq, r.recorded.toISOString(), r.event);
-      if (!hash.equals(r.entry_hash)) return { ok: false, entries, seq: r.seq, problem: 'altered' };
+      if (!hash.equals(r.entry_hash)) return { ok: false, entries, lane, seq: r.seq, problem: 'altered' };
       previous = hash;
       expected += 1n;
       entries++;
@@ -137,14 +230,18 @@ async function verifyChain(q: Queryable, tenantId: number): Promise<VerifyResult
     if (page.rows.length < PAGE) break;
   }
   const head = (
-    await q.query<HeadRow>('SELECT seq::text, entry_hash FROM audit_head WHERE tenant_id = $1', [tenantId])
+    await q.query<HeadRow>(
+      'SELECT seq::text, entry_hash FROM audit_head WHERE tenant_id = $1 AND lane = $2',
+      [tenantId, lane],
+    )
   ).rows[0];
   const last = expected - 1n;
   if (!head)
-    return entries === 0 ? { ok: true, entries } : { ok: false, entries, seq: '1', problem: 'altered' };
+    return entries === 0 ? { ok: true, entries } : { ok: false, entries, lane, seq: '1', problem: 'altered' };
   // Entries cut off the end of the chain: the head still remembers how far it went.
-  if (BigInt(head.seq) > last) return { ok: false, entries, seq: expected.toString(), problem: 'missing' };
+  if (BigInt(head.seq) > last)
+    return { ok: false, entries, lane, seq: expected.toString(), problem: 'missing' };
   if (BigInt(head.seq) < last || !head.entry_hash.equals(previous))
-    return { ok: false, entries, seq: head.seq === '0' ? '1' : head.seq, problem: 'altered' };
+    return { ok: false, entries, lane, seq: head.seq === '0' ? '1' : head.seq, problem: 'altered' };
   return { ok: true, entries };
 }

@@ -28,7 +28,9 @@ export async function verifyAudit(
       if (r.ok) opts.print(`${t.slug}: ok, ${r.entries} entries`);
       else {
         broken++;
-        opts.print(`${t.slug}: BROKEN at entry ${r.seq} (${r.problem}); ${r.entries} entries before it hold`);
+        opts.print(
+          `${t.slug}: BROKEN at entry ${r.seq} of chain ${r.lane} (${r.problem}); ${r.entries} entries before it hold`,
+        );
       }
     }
     return broken === 0 ? 0 : 1;

@@ -16,6 +16,7 @@ import type { SigningKeySet } from '../identity/signing-keys.js';
 import type { TenantPolicies } from '../identity/tenant-policies.js';
 import type { RevocationList } from '../tokens/revocations.js';
 import { destroyAccountArtifacts, postgresAdapter } from './adapter.js';
+import { keepPromiseHooksOff } from './async-context.js';
 import { grantableResourceScopes } from './resource-scopes.js';
 
 /** Lifetimes, in seconds. Access tokens are short; sessions follow the tenant's idle and absolute limits. */
@@ -264,6 +265,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
   };
 
+  keepPromiseHooksOff();
   const provider = new Provider(deps.issuer, configuration);
 
   // SMART: the token response states the launch context next to the access token.

@@ -1,3 +1,4 @@
+import type { Queryable } from '../../platform/db/pool.js';
 import type { StoredVersion } from '../storage/resource-store.js';
 
 /** SMART's interaction letters: create, read, update, delete, search. */
@@ -28,10 +29,14 @@ export interface Access {
    * Patient itself); null when not bounded by patients.
    */
   compartment(): readonly string[] | null;
-  /** A stored version about to be shown: the text to show (maybe fewer elements), or null (hidden). */
-  view(action: AccessAction, version: ResourceView): Promise<string | null>;
+  /**
+   * A stored version about to be shown: the text to show (maybe fewer elements), or null (hidden).
+   * `q` is the interaction's connection: what the policy needs to read (consents) goes through it,
+   * never through a second connection the request would wait for while holding the first.
+   */
+  view(action: AccessAction, version: ResourceView, q: Queryable): Promise<string | null>;
   /** Search or history results, matches and includes alike: for each, the text to show or null. */
-  viewMany(action: AccessAction, entries: readonly ResourceView[]): Promise<(string | null)[]>;
+  viewMany(action: AccessAction, entries: readonly ResourceView[], q: Queryable): Promise<(string | null)[]>;
   /**
    * A resource about to be written (`before` the version it replaces, if any). Throws when the caller
    * may not write it; may return a changed resource (elements a limited view could not see, kept).

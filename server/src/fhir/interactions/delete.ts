@@ -26,7 +26,8 @@ export async function deleteResource(
     if (!current) throw notFound(`${type} resource not found`);
     if (current.deleted) return {};
     const view = { resourceType: type, id, content: current.content ?? '' };
-    if ((await scope.access.view('delete', view)) === null) throw notFound(`${type} resource not found`);
+    if ((await scope.access.view('delete', view, scope.q)) === null)
+      throw notFound(`${type} resource not found`);
     if (ifMatch !== undefined && ifMatch !== current.versionId) {
       throw staleIfMatch();
     }

@@ -22,11 +22,15 @@ export async function readResource(
 
 /** The version as the caller may see it; out of their reach it does not exist for them. */
 async function shown(scope: Scope, action: AccessAction, v: StoredVersion): Promise<StoredVersion> {
-  const content = await scope.access.view(action, {
-    resourceType: v.resourceType,
-    id: v.id,
-    content: v.content ?? '',
-  });
+  const content = await scope.access.view(
+    action,
+    {
+      resourceType: v.resourceType,
+      id: v.id,
+      content: v.content ?? '',
+    },
+    scope.q,
+  );
   if (content === null) throw notFound(`${v.resourceType} resource not found`);
   return content === v.content ? v : { ...v, content };
 }

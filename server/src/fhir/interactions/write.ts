@@ -115,7 +115,7 @@ async function writeVersion(
     const current = await deps.store.read(scope.q, scope.tenantId, type, id);
     const live = current && !current.deleted ? current : undefined;
     // Out of the caller's reach a resource does not exist for them; writing it anew is a create.
-    if (live && (await scope.access.view('update', viewOf(live))) === null)
+    if (live && (await scope.access.view('update', viewOf(live), scope.q)) === null)
       throw notFound(`${type} resource not found`);
     if (ifMatch !== undefined && (!current || current.deleted || current.versionId !== ifMatch)) {
       throw staleIfMatch();
@@ -189,7 +189,9 @@ export async function patchResource(
     const current = await deps.store.read(scope.q, scope.tenantId, type, id);
     if (!current) throw notFound(`${type} resource not found`);
     // A patch applies to what the caller can see; out of reach, the resource does not exist for them.
-    const visible = current.deleted ? current.content : await scope.access.view('patch', viewOf(current));
+    const visible = current.deleted
+      ? current.content
+      : await scope.access.view('patch', viewOf(current), scope.q);
     if (visible === null) throw notFound(`${type} resource not found`);
     if (current.deleted || current.content === null)
       throw new FhirError(410, {

@@ -49,6 +49,8 @@ export function capabilityStatement(
   indexer: Indexer,
   fhirBaseUrl: string,
   software: { name: string; version: string },
+  /** `rest.security` (how to get a token: SMART's OAuth endpoints), when the API requires one. */
+  security?: object,
 ): object {
   const supported = new Map(defs.resourceTypes.map((t) => [t, supportedSearchParams(defs, indexer, t)]));
   const resources = defs.resourceTypes.map((type) => {
@@ -89,6 +91,7 @@ export function capabilityStatement(
     rest: [
       {
         mode: 'server',
+        ...(security ? { security } : {}),
         resource: resources,
         interaction: [
           { code: 'transaction' },

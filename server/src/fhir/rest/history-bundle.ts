@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { badRequest, FhirError } from '../../platform/http/operation-outcome.js';
+import type { Queryable } from '../../platform/db/pool.js';
 import type { Access } from '../interactions/access.js';
 import {
   countHistory,
@@ -46,7 +47,7 @@ export async function sendHistory(
     const page = await readHistory(s.q, s.tenantId, query);
     // counting a whole type's or the system's history is costly; an instance's is cheap
     const n = scope.id ? await countHistory(s.q, s.tenantId, query) : undefined;
-    return { ...page, entries: await shownVersions(s.access, page.entries), total: n };
+    return { ...page, entries: await shownVersions(s.access, s.q, page.entries), total: n };
   });
   const path = req.raw.url ?? '';
   const base = `${ctx.fhirBaseUrl}${path.slice(path.indexOf('/fhir/R4') + '/fhir/R4'.length)}`;
@@ -68,11 +69,12 @@ export async function sendHistory(
 }
 
 /** Versions as the caller may see them; those they may not are left out. */
-async function shownVersions(access: Access, entries: HistoryEntry[]): Promise<HistoryEntry[]> {
+async function shownVersions(access: Access, q: Queryable, entries: HistoryEntry[]): Promise<HistoryEntry[]> {
   const withContent = entries.filter((e) => e.content !== null);
   const shown = await access.viewMany(
     'history',
     withContent.map((e) => ({ resourceType: e.resourceType, id: e.id, content: e.content ?? '' })),
+    q,
   );
   const byEntry = new Map(withContent.map((e, i) => [e, shown[i]]));
   return entries.flatMap((e) => {

@@ -75,7 +75,9 @@ export function instanceRoutes(app: FastifyInstance, ctx: RestContext): void {
       const current = await ctx.deps.store.read(s.q, s.tenantId, type, id);
       if (!current || current.deleted || current.content === null)
         return current !== undefined && s.access.compartment() === null;
-      return (await s.access.view('history', { resourceType: type, id, content: current.content })) !== null;
+      return (
+        (await s.access.view('history', { resourceType: type, id, content: current.content }, s.q)) !== null
+      );
     });
     if (!reachable) throw notFound(`${type} resource not found`);
     return sendHistory(ctx, req, reply, { resourceType: type, id });

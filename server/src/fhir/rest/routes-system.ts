@@ -11,10 +11,11 @@ export function systemRoutes(
   app: FastifyInstance,
   ctx: RestContext,
   software: { name: string; version: string },
+  security?: object,
 ): void {
   // Built once: the definitions do not change while the server runs.
   const capability = JSON.stringify(
-    capabilityStatement(ctx.deps.defs, ctx.indexer, ctx.fhirBaseUrl, software),
+    capabilityStatement(ctx.deps.defs, ctx.indexer, ctx.fhirBaseUrl, software, security),
   );
 
   app.get('/metadata', async (req, reply) => {

@@ -41,7 +41,10 @@ export class Database {
   private readonly pool: pg.Pool;
   readonly max: number;
 
-  constructor(url: string, opts: { max?: number; statementTimeoutMs?: number } = {}) {
+  constructor(
+    readonly url: string,
+    opts: { max?: number; statementTimeoutMs?: number } = {},
+  ) {
     this.max = opts.max ?? 20;
     this.pool = new pg.Pool({
       connectionString: url,

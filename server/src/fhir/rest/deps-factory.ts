@@ -1,0 +1,89 @@
+import { instanceSecret } from '../../platform/db/instance-secret.js';
+import type { Database, Queryable } from '../../platform/db/pool.js';
+import type { BundleDeps } from '../bundle/process-bundle.js';
+import type { Definitions } from '../definitions/index.js';
+import type { Access } from '../interactions/access.js';
+import type { InteractionDeps } from '../interactions/deps.js';
+import { createIndexer, type Indexer } from '../search/indexer/index.js';
+import { SearchEngine } from '../search/query/index.js';
+import type { SearchRestriction } from '../search/query/types.js';
+import { CreateBatcher } from '../storage/create-batcher.js';
+import { ResourceStore } from '../storage/resource-store.js';
+import type { SearchParamRegistry } from '../storage/search-param-registry.js';
+import { validateResource } from '../validation/index.js';
+import type { Searcher } from './context.js';
+
+export interface FhirDepsOptions {
+  db: Database;
+  defs: Definitions;
+  registry: SearchParamRegistry;
+  /** Absolute base of the FHIR endpoint, e.g. `http://localhost:8080/fhir/R4` (Bundle links, references). */
+  fhirBaseUrl: string;
+}
+
+export interface FhirDeps extends BundleDeps {
+  indexer: Indexer;
+  engine: SearchEngine;
+}
+
+/**
+ * The FHIR layer's interaction dependencies, built the way the REST plugin builds them, for code
+ * that writes through the FHIR layer without an HTTP request (the demo seed, importers): pass the
+ * result to `processBundle` with a caller.
+ */
+export async function createFhirDeps(opts: FhirDepsOptions): Promise<FhirDeps> {
+  const indexer = createIndexer(opts.defs, { baseUrl: opts.fhirBaseUrl });
+  const engine = new SearchEngine({
+    db: opts.db,
+    defs: opts.defs,
+    registry: opts.registry,
+    fhirBaseUrl: opts.fhirBaseUrl,
+    // shared by all nodes, so a paging link issued by one node works on any other
+    cursorSecret: await instanceSecret(opts.db, 'search-cursor'),
+  });
+  const store = new ResourceStore(opts.registry, indexer);
+  const deps: InteractionDeps = {
+    defs: opts.defs,
+    store,
+    batcher: new CreateBatcher(opts.db, store),
+    validate: (resource, resourceType) => validateResource(resource, resourceType ? { resourceType } : {}),
+    matcher: {
+      match: (scope, resourceType, criteria, limit) =>
+        engine.findIds(
+          scope.tenantId,
+          {
+            resourceType,
+            params: criteria,
+            strict: true,
+            restriction: { patients: scope.access.compartment() },
+          },
+          { limit, q: scope.q },
+        ),
+    },
+  };
+  const searcher: Searcher = {
+    search: async (scope, request, selfPath) =>
+      (
+        await engine.search(
+          scope.tenantId,
+          { ...request, restriction: searchRestriction(scope.access, scope.q) },
+          selfPath,
+          scope.q,
+        )
+      ).bundle,
+  };
+  return { db: opts.db, fhirBaseUrl: opts.fhirBaseUrl, deps, searcher, indexer, engine };
+}
+
+/** What a search may reach: searchable types only, bounded by the compartment, every entry vetted. */
+export function searchRestriction(access: Access, q: Queryable): SearchRestriction {
+  return {
+    patients: access.compartment(),
+    types: (types, explicit) => {
+      if (!explicit) return types.filter((t) => access.allows(t, 's'));
+      for (const t of types) access.require(t, 's', 'search');
+      return types;
+    },
+    filter: (entries) => access.viewMany('search', entries, q),
+  };
+}
