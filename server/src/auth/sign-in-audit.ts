@@ -1,13 +1,12 @@
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { AuditLog } from './audit/audit-log.js';
-import { buildAuditEvent, type AccessRecord } from './audit/events/index.js';
+import type { StoredAccess } from './audit/entries.js';
+import type { AccessRecord } from './audit/events/index.js';
 import type { SecurityMetrics } from './access/security-metrics.js';
 import { accountSubject, parseAccountSubject, type Account } from './identity/account-store.js';
 import type { ClientStore } from './identity/client-store.js';
 import type { SignInEvents } from './oidc/sign-in-events.js';
-
-const OBSERVER = { name: 'OpenVisit' };
 
 /**
  * Sign-in, sign-out and token events into the tenant's audit log and the security metrics. These
@@ -20,9 +19,8 @@ export class SignInAudit implements SignInEvents {
     private readonly clients: ClientStore,
   ) {}
 
-  private async write(tenantId: number, record: Omit<AccessRecord, 'observer'>): Promise<void> {
-    const event = buildAuditEvent({ ...record, observer: OBSERVER }, new Date());
-    await this.log.append(tenantId, { event });
+  private async write(tenantId: number, record: StoredAccess): Promise<void> {
+    await this.log.append(tenantId, { access: record, patients: record.patients });
   }
 
   async loginSucceeded(

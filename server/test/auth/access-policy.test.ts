@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { importJWK, SignJWT } from 'jose';
 import { SigningKeys } from '../../src/auth/identity/signing-keys.js';
 import { Envelope } from '../../src/platform/crypto/envelope.js';
+import { auditEventsOf } from '../../src/auth/audit/entries.js';
 import type { FhirJson } from '../support/server.js';
 import { startSecuredServer, type SecuredServer } from './support/secured-server.js';
 
@@ -22,12 +23,14 @@ describe('access policy on every FHIR interaction', () => {
 
   /** Denied entries of the audit log (outcome 4), newest first. */
   async function deniedEvents(): Promise<FhirJson[]> {
-    const res = await s.tdb.db.query<{ event: string }>(
+    const res = await s.tdb.db.query<{ seq: string; event: string; recorded: Date }>(
       s.tdb.tenantA,
-      `SELECT event FROM audit_log WHERE tenant_id = $1 ORDER BY audit_log.id DESC`,
+      `SELECT seq::text, event, recorded FROM audit_log WHERE tenant_id = $1 ORDER BY audit_log.id DESC`,
       [s.tdb.tenantA],
     );
-    return res.rows.map((r) => JSON.parse(r.event) as FhirJson).filter((e) => e.outcome === '4');
+    return res.rows
+      .flatMap((r) => auditEventsOf(r.event, r.recorded, r.seq) as FhirJson[])
+      .filter((e) => e.outcome === '4');
   }
 
   before(async () => {
@@ -179,13 +182,13 @@ describe('access policy on every FHIR interaction', () => {
     assert.equal(glass.status, 200, glass.text);
     const read = await s.as(stranger, 'GET', `/Patient/${refs.A}`);
     assert.equal(read.status, 200);
-    const res = await s.tdb.db.query<{ event: string }>(
+    const res = await s.tdb.db.query<{ seq: string; event: string; recorded: Date }>(
       s.tdb.tenantA,
-      `SELECT event FROM audit_log WHERE tenant_id = $1 ORDER BY audit_log.id DESC LIMIT 5`,
+      `SELECT seq::text, event, recorded FROM audit_log WHERE tenant_id = $1 ORDER BY audit_log.id DESC LIMIT 5`,
       [s.tdb.tenantA],
     );
     const flagged = res.rows
-      .map((r) => JSON.parse(r.event) as FhirJson)
+      .flatMap((r) => auditEventsOf(r.event, r.recorded, r.seq) as FhirJson[])
       .filter((e) => (e.meta?.security ?? []).some((l: FhirJson) => l.code === 'BTG'));
     assert.ok(flagged.length >= 2, 'the break-glass and the read after it are both flagged');
     const metrics = await (await fetch(`${s.base}/metrics`)).text();

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { after, before, describe, it } from 'node:test';
 import { verifyAudit } from '../../src/auth/audit/verify-command.js';
+import { auditEventsOf } from '../../src/auth/audit/entries.js';
 import type { FhirJson } from '../support/server.js';
 import { startSecuredServer, type SecuredServer } from './support/secured-server.js';
 
@@ -163,12 +164,12 @@ describe('audit completeness', () => {
     }
     // Creates by the clinician add observations of p1, which later searches then return too: the
     // searches' expectation above (the cared-for patients) already covers p1.
-    const rows = await s.tdb.db.query<{ event: string }>(
+    const rows = await s.tdb.db.query<{ seq: string; event: string; recorded: Date }>(
       s.tdb.tenantA,
-      'SELECT event FROM audit_log WHERE tenant_id = $1 ORDER BY audit_log.id OFFSET $2',
+      'SELECT seq::text, event, recorded FROM audit_log WHERE tenant_id = $1 ORDER BY audit_log.id OFFSET $2',
       [s.tdb.tenantA, baseline.rows[0]?.n ?? 0],
     );
-    const events = rows.rows.map((x) => JSON.parse(x.event) as FhirJson);
+    const events = rows.rows.flatMap((x) => auditEventsOf(x.event, x.recorded, x.seq) as FhirJson[]);
     const success = events.filter((e) => e.outcome === '0' && e.type?.code === 'rest');
     const denied = events.filter((e) => e.outcome === '4');
     const actual = new Map<string, number>();
@@ -193,13 +194,13 @@ describe('audit completeness', () => {
     await owner.connect();
     try {
       const target = await owner.query<{ lane: number; seq: string }>(
-        `SELECT lane, seq::text FROM audit_log WHERE tenant_id = $1 AND event LIKE '%"outcome":"0"%'
+        `SELECT lane, seq::text FROM audit_log WHERE tenant_id = $1 AND event LIKE '%"outcome":"success"%'
          ORDER BY audit_log.id OFFSET 10 LIMIT 1`,
         [s.tdb.tenantA],
       );
       const { lane, seq } = target.rows[0] ?? { lane: -1, seq: '' };
       await owner.query(
-        `UPDATE audit_log SET event = replace(event, '"outcome":"0"', '"outcome":"4"') WHERE tenant_id = $1 AND lane = $2 AND seq = $3`,
+        `UPDATE audit_log SET event = replace(event, '"outcome":"success"', '"outcome":"denied"') WHERE tenant_id = $1 AND lane = $2 AND seq = $3`,
         [s.tdb.tenantA, lane, seq],
       );
       lines.length = 0;

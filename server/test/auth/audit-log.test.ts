@@ -2,22 +2,37 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { AuditLog, type AuditRecord } from '../../src/auth/audit/audit-log.js';
+import { auditEventsOf } from '../../src/auth/audit/entries.js';
 import { verifyAudit } from '../../src/auth/audit/verify-command.js';
 import { ensureTenant } from '../../src/platform/db/tenants.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 const record = (n: number, patient?: string): AuditRecord => ({
-  event: {
-    resourceType: 'AuditEvent',
-    type: { system: 'http://terminology.hl7.org/CodeSystem/audit-event-type', code: 'rest' },
-    action: 'R',
-    outcome: '0',
-    agent: [{ who: { reference: `Practitioner/dr${n % 3}` }, requestor: true }],
-    source: { observer: { display: 'OpenVisit' } },
-    entity: patient ? [{ what: { reference: patient } }] : [],
+  access: {
+    action: 'read',
+    outcome: 'success',
+    agent: { sub: `1.account-${n % 3}`, roles: ['clinician'], fhirUser: `Practitioner/dr${n % 3}` },
+    resources: patient ? [patient] : [],
+    patients: patient ? [patient] : [],
   },
   ...(patient ? { patients: [patient] } : {}),
 });
+
+type Row = { seq: string; event: string; recorded: Date };
+
+/** Every access stored for the tenant, as AuditEvents, in order. */
+async function events(owner: pg.Client, tenant: number) {
+  const res = await owner.query<Row>(
+    'SELECT seq::text, event, recorded FROM audit_log WHERE tenant_id = $1 ORDER BY audit_log.id',
+    [tenant],
+  );
+  return res.rows.flatMap((r) => auditEventsOf(r.event, r.recorded, r.seq));
+}
+
+/** `n` appends one after another: one entry each. */
+async function sequential(log: AuditLog, tenant: number, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await log.append(tenant, record(i, `Patient/s${i % 4}`));
+}
 
 describe('audit log', () => {
   let tdb: TestDatabase;
@@ -43,16 +58,17 @@ describe('audit log', () => {
       const writer = i % 2 === 0 ? log : other;
       await Promise.all([0, 1, 2].map((k) => writer.append(tenant, record(i * 3 + k, 'Patient/q'))));
     }
-    const r = await log.verify(tenant);
-    assert.deepEqual(r, { ok: true, entries: 18 });
     const seqs = await owner.query<{ seq: string }>(
       'SELECT seq::text FROM audit_log WHERE tenant_id = $1 ORDER BY audit_log.id',
       [tenant],
     );
+    const n = seqs.rows.length;
+    assert.deepEqual(await log.verify(tenant), { ok: true, entries: n });
     assert.deepEqual(
       seqs.rows.map((x) => Number(x.seq)),
-      Array.from({ length: 18 }, (_, i) => i + 1),
+      Array.from({ length: n }, (_, i) => i + 1),
     );
+    assert.equal((await events(owner, tenant)).length, 18, 'every access is in the log');
   });
 
   it('spreads concurrent appends over parallel chains, each gap-free, and names an altered entry by chain', async () => {
@@ -61,7 +77,8 @@ describe('audit log', () => {
     await Promise.all(
       Array.from({ length: 200 }, (_, i) => lanes.append(tenant, record(i, `Patient/l${i % 5}`))),
     );
-    assert.deepEqual(await lanes.verify(tenant), { ok: true, entries: 200 });
+    assert.equal((await lanes.verify(tenant)).ok, true);
+    assert.equal((await events(owner, tenant)).length, 200);
     const per = await owner.query<{ lane: number; n: string; max: string }>(
       'SELECT lane, count(*)::text AS n, max(seq)::text AS max FROM audit_log WHERE tenant_id = $1 GROUP BY lane ORDER BY lane',
       [tenant],
@@ -71,7 +88,7 @@ describe('audit log', () => {
     const target = per.rows[per.rows.length - 1];
     assert.ok(target);
     await owner.query(
-      `UPDATE audit_log SET event = replace(event, '"action":"R"', '"action":"U"') WHERE tenant_id = $1 AND lane = $2 AND seq = 1`,
+      `UPDATE audit_log SET event = replace(event, '"action":"read"', '"action":"update"') WHERE tenant_id = $1 AND lane = $2 AND seq = 1`,
       [tenant, target.lane],
     );
     const broken = await lanes.verify(tenant);
@@ -83,26 +100,39 @@ describe('audit log', () => {
     ]);
   });
 
-  it('appends concurrent entries as one gap-free chain per tenant that verifies', async () => {
+  it('batches concurrent appends into entries of one gap-free chain that verifies', async () => {
+    const tenant = await ensureTenant(tdb.db, 'batched');
     await Promise.all(
-      Array.from({ length: 120 }, (_, i) => log.append(tdb.tenantA, record(i, `Patient/p${i % 4}`))),
+      Array.from({ length: 120 }, (_, i) => log.append(tenant, record(i, `Patient/p${i % 4}`))),
     );
-    await Promise.all(Array.from({ length: 7 }, (_, i) => log.append(tdb.tenantB, record(i))));
+    const rows = await owner.query<{ n: string; max: string }>(
+      'SELECT count(*)::text AS n, max(seq)::text AS max FROM audit_log WHERE tenant_id = $1',
+      [tenant],
+    );
+    const n = Number(rows.rows[0]?.n);
+    assert.ok(n >= 1 && n < 120, `concurrent appends share entries (${n} entries)`);
+    assert.equal(rows.rows[0]?.max, String(n));
+    assert.deepEqual(await log.verify(tenant), { ok: true, entries: n });
+    const all = await events(owner, tenant);
+    assert.equal(all.length, 120);
+    // "who accessed my record": the patients index finds the entries, the entries name the accesses.
+    const mine = await owner.query<Row>(
+      `SELECT seq::text, event, recorded FROM audit_log WHERE tenant_id = $1 AND patients @> ARRAY['Patient/p1']`,
+      [tenant],
+    );
+    const p1 = mine.rows
+      .flatMap((r) => auditEventsOf(r.event, r.recorded, r.seq))
+      .filter((e) => (e.entity ?? []).some((x) => x.what?.reference === 'Patient/p1'));
+    assert.equal(p1.length, 30);
+    assert.equal(p1[0]?.resourceType, 'AuditEvent');
+    assert.match(p1[0]?.recorded ?? '', /^\d{4}-\d\d-\d\dT/);
+  });
+
+  it('appends one after another as one entry each', async () => {
+    await sequential(log, tdb.tenantA, 120);
+    await sequential(log, tdb.tenantB, 7);
     assert.deepEqual(await log.verify(tdb.tenantA), { ok: true, entries: 120 });
     assert.deepEqual(await log.verify(tdb.tenantB), { ok: true, entries: 7 });
-    const seqs = await tdb.db.query<{ n: string; max: string }>(
-      tdb.tenantA,
-      'SELECT count(DISTINCT seq)::text AS n, max(seq)::text AS max FROM audit_log',
-    );
-    assert.deepEqual(seqs.rows[0], { n: '120', max: '120' });
-    const mine = await tdb.db.query<{ event: string }>(
-      tdb.tenantA,
-      `SELECT event FROM audit_log WHERE patients @> ARRAY['Patient/p1'] ORDER BY seq`,
-    );
-    assert.equal(mine.rows.length, 30);
-    const first = JSON.parse(mine.rows[0]?.event ?? '{}') as { resourceType: string; recorded: string };
-    assert.equal(first.resourceType, 'AuditEvent');
-    assert.match(first.recorded, /^\d{4}-\d\d-\d\dT/);
   });
 
   it('the application role cannot change or remove entries, nor see another tenant', async () => {
@@ -127,7 +157,7 @@ describe('audit log', () => {
   it('names the first altered entry, a removed entry, and a cut-off tail', async () => {
     const A = tdb.tenantA;
     await owner.query(
-      `UPDATE audit_log SET event = replace(event, '"action":"R"', '"action":"D"') WHERE tenant_id = $1 AND seq = 57`,
+      `UPDATE audit_log SET event = replace(event, '"action":"read"', '"action":"delete"') WHERE tenant_id = $1 AND seq = 57`,
       [A],
     );
     assert.deepEqual(await log.verify(A), { ok: false, entries: 56, lane: 0, seq: '57', problem: 'altered' });
@@ -142,7 +172,7 @@ describe('audit log', () => {
       lines.join('\n'),
     );
     await owner.query(
-      `UPDATE audit_log SET event = replace(event, '"action":"D"', '"action":"R"') WHERE tenant_id = $1 AND seq = 57`,
+      `UPDATE audit_log SET event = replace(event, '"action":"delete"', '"action":"read"') WHERE tenant_id = $1 AND seq = 57`,
       [A],
     );
     assert.deepEqual(await log.verify(A), { ok: true, entries: 120 });

@@ -90,8 +90,7 @@ test('a failing migrate exits non-zero without a stack trace', async () => {
 test('openvisit audit verify: ok for an intact chain, exit 1 naming an altered entry', async () => {
   const { AuditLog } = await import('../../src/auth/audit/audit-log.js');
   const log = new AuditLog(t.db);
-  for (let i = 0; i < 3; i++)
-    await log.append(t.tenantA, { event: { resourceType: 'AuditEvent', action: 'R', outcome: '0' } });
+  for (let i = 0; i < 3; i++) await log.append(t.tenantA, { access: { action: 'R', outcome: '0' } });
   const good = await openvisit(['audit', 'verify', '--tenant', 'tenant-a'], { DATABASE_URL: t.url });
   assert.equal(good.code, 0, good.err + good.out);
   assert.match(good.out, /tenant-a: ok, 3 entries/);

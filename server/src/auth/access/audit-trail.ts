@@ -1,5 +1,6 @@
 import type { AuditLog } from '../audit/audit-log.js';
-import { buildAuditEvent, patientsOf, type AccessRecord } from '../audit/events/index.js';
+import type { StoredAccess } from '../audit/entries.js';
+import type { AccessRecord } from '../audit/events/index.js';
 
 export type TrailRecord = Omit<AccessRecord, 'agent' | 'observer'>;
 
@@ -15,7 +16,6 @@ export class AuditTrail {
     private readonly log: AuditLog,
     readonly tenantId: number,
     private readonly agent: AccessRecord['agent'],
-    private readonly observer: AccessRecord['observer'],
   ) {}
 
   add(record: TrailRecord): void {
@@ -30,18 +30,13 @@ export class AuditTrail {
   async flush(): Promise<void> {
     const due = this.records.splice(0).filter((r) => r.patients.length > 0 || r.outcome !== 'success');
     if (due.length === 0) return;
-    const now = new Date();
     await Promise.all(
       due.map((r) => {
-        const event = buildAuditEvent(
-          {
-            ...r,
-            agent: r.breakGlassReason ? { ...this.agent, purposeOfUse: 'ETREAT' } : this.agent,
-            observer: this.observer,
-          },
-          now,
-        );
-        return this.log.append(this.tenantId, { event, patients: patientsOf(event) });
+        const access: StoredAccess = {
+          ...r,
+          agent: r.breakGlassReason ? { ...this.agent, purposeOfUse: 'ETREAT' } : this.agent,
+        };
+        return this.log.append(this.tenantId, { access, patients: r.patients });
       }),
     );
   }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { FhirError, badRequest, notFound } from '../../platform/http/operation-outcome.js';
 import type { Database } from '../../platform/db/pool.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import { auditEventsOf } from '../audit/entries.js';
 import type { LaunchContexts } from '../identity/launch-contexts.js';
 import { callerOf } from './caller-of.js';
 import type { ReachResolver } from './reach.js';
@@ -93,9 +94,9 @@ export function securityOperations(app: FastifyInstance, opts: OperationsOptions
       throw forbidden('Audit events can be searched for a patient whose record you may see');
     const count = Math.min(Math.max(Number(q._count ?? 50) || 50, 1), 200);
     const before = q._before !== undefined && /^\d{1,18}$/.test(q._before) ? q._before : null;
-    const rows = await opts.db.query<{ seq: string; event: string }>(
+    const rows = await opts.db.query<{ seq: string; event: string; recorded: Date }>(
       caller.tenantId,
-      `SELECT audit_log.id::text AS seq, event FROM audit_log
+      `SELECT audit_log.id::text AS seq, event, recorded FROM audit_log
        WHERE tenant_id = $1 AND ($2::text IS NULL OR patients @> ARRAY[$2::text])
          AND ($3::bigint IS NULL OR audit_log.id < $3::bigint)
        ORDER BY audit_log.id DESC LIMIT $4`,
@@ -107,14 +108,15 @@ export function securityOperations(app: FastifyInstance, opts: OperationsOptions
     const last = page[page.length - 1];
     if (rows.rows.length > count && last)
       links.push({ relation: 'next', url: `${self}&_before=${last.seq}` });
-    const entries = page.map((r) => {
-      const event = { ...(JSON.parse(r.event) as Record<string, unknown>), id: r.seq };
-      return {
-        fullUrl: `${opts.fhirBaseUrl}/AuditEvent/${r.seq}`,
+    const reference = patient === undefined ? undefined : `Patient/${patient}`;
+    const entries = page
+      .flatMap((r) => auditEventsOf(r.event, r.recorded, r.seq))
+      .filter((e) => reference === undefined || (e.entity ?? []).some((x) => x.what?.reference === reference))
+      .map((event) => ({
+        fullUrl: `${opts.fhirBaseUrl}/AuditEvent/${event.id}`,
         resource: event,
         search: { mode: 'match' },
-      };
-    });
+      }));
     req.auditTrail?.add({
       action: 'search',
       outcome: 'success',

@@ -44,7 +44,6 @@ export interface AccessPluginOptions {
   limits: { clientPerSecond: number; tenantPerSecond: number };
 }
 
-const OBSERVER = { name: 'OpenVisit' };
 const PURPOSE: Record<string, string> = {
   patient: 'PATRQT',
   caregiver: 'FAMRQT',
@@ -84,12 +83,11 @@ const accessPlugin: FastifyPluginAsync<AccessPluginOptions> = async (app, opts) 
 
   const unauthenticated = async (req: FastifyRequest, problem: string) => {
     metrics.deny('unauthenticated');
-    const trail = new AuditTrail(
-      opts.auditLog,
-      opts.defaultTenantId,
-      { sub: 'anonymous', roles: [], address: req.ip },
-      OBSERVER,
-    );
+    const trail = new AuditTrail(opts.auditLog, opts.defaultTenantId, {
+      sub: 'anonymous',
+      roles: [],
+      address: req.ip,
+    });
     trail.add({
       action: 'read',
       outcome: 'denied',
@@ -143,7 +141,7 @@ const accessPlugin: FastifyPluginAsync<AccessPluginOptions> = async (app, opts) 
         { 'retry-after': String(wait) },
       );
     }
-    const trail = new AuditTrail(opts.auditLog, claims.tid, agentOf(claims, req.ip), OBSERVER);
+    const trail = new AuditTrail(opts.auditLog, claims.tid, agentOf(claims, req.ip));
     const query = (req.raw.url ?? '').slice(prefix.length + 1);
     const { policy } = await callerPolicy(claims, opts.reach, query);
     req.claims = claims;

@@ -1,3 +1,4 @@
+import { auditEventsOf } from '../../../src/auth/audit/entries.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AuditRecord } from '../../../src/auth/audit/audit-log.js';
@@ -71,13 +72,16 @@ describe('built audit events validate against the R4 AuditEvent StructureDefinit
     assert.deepEqual(problems({ ...event, agent }), ['invalid AuditEvent.agent[0].who.reference']);
   });
 
-  it('is what the audit log appends, with the patients it names', () => {
-    const event = buildAuditEvent(
-      access({ patients: ['Patient/a', 'Patient/b/_history/2', 'Patient/a'] }),
-      RECORDED,
-    );
-    const record: AuditRecord = { event, patients: patientsOf(event) };
-    assert.deepEqual(record.patients, ['Patient/a', 'Patient/b']);
+  it('is what the audit log stores and rebuilds, with the patients it names', () => {
+    const stored = access({ patients: ['Patient/a', 'Patient/b/_history/2', 'Patient/a'] });
+    const { observer: _observer, ...compact } = stored;
+    const record: AuditRecord = { access: compact, patients: stored.patients };
+    const text = JSON.stringify({ v: 2, accesses: [record.access] });
+    const [rebuilt] = auditEventsOf(text, new Date(RECORDED), '7');
+    assert.ok(rebuilt);
+    assert.equal(rebuilt.id, '7-0');
+    assert.deepEqual(problems(rebuilt), []);
+    assert.deepEqual(patientsOf(rebuilt), ['Patient/a', 'Patient/b']);
     assert.deepEqual(patientsOf(buildAuditEvent(access({ action: 'login', patients: [] }), RECORDED)), []);
   });
 });
