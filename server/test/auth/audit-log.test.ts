@@ -117,7 +117,9 @@ describe('audit log', () => {
     assert.equal(all.length, 120);
     // "who accessed my record": the patients index finds the entries, the entries name the accesses.
     const mine = await owner.query<Row>(
-      `SELECT seq::text, event, recorded FROM audit_log WHERE tenant_id = $1 AND patients @> ARRAY['Patient/p1']`,
+      `SELECT l.seq::text, l.event, l.recorded FROM audit_patient p
+       JOIN audit_log l ON l.tenant_id = p.tenant_id AND l.id = p.entry_id
+       WHERE p.tenant_id = $1 AND p.patient = 'Patient/p1'`,
       [tenant],
     );
     const p1 = mine.rows

@@ -14,13 +14,25 @@ function reachKind(roles: readonly Role[]): 'own' | 'dependents' | 'care' | null
   return null;
 }
 
+// A client sends the same token (and so the same scope string) many times.
+const parsedScopes = new Map<string, ReturnType<typeof parseScopes>>();
+function scopesOf(scope: string): ReturnType<typeof parseScopes> {
+  let parsed = parsedScopes.get(scope);
+  if (!parsed) {
+    if (parsedScopes.size > 1000) parsedScopes.clear();
+    parsed = parseScopes(scope);
+    parsedScopes.set(scope, parsed);
+  }
+  return parsed;
+}
+
 /** From a verified access token to what its bearer may do in this request. */
 export async function callerPolicy(
   claims: AccessClaims,
   reachResolver: ReachResolver,
   query: string,
 ): Promise<{ policy: CallerPolicy; accountId: string | undefined }> {
-  const scopes = parseScopes(claims.scope);
+  const scopes = scopesOf(claims.scope);
   const system = claims.svc === true;
   const roles = system ? [] : claims.roles.filter(isRole);
   const accountId = system ? undefined : claims.sub?.split('.')[1];

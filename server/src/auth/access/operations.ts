@@ -96,10 +96,14 @@ export function securityOperations(app: FastifyInstance, opts: OperationsOptions
     const before = q._before !== undefined && /^\d{1,18}$/.test(q._before) ? q._before : null;
     const rows = await opts.db.query<{ seq: string; event: string; recorded: Date }>(
       caller.tenantId,
-      `SELECT audit_log.id::text AS seq, event, recorded FROM audit_log
-       WHERE tenant_id = $1 AND ($2::text IS NULL OR patients @> ARRAY[$2::text])
-         AND ($3::bigint IS NULL OR audit_log.id < $3::bigint)
-       ORDER BY audit_log.id DESC LIMIT $4`,
+      patient === undefined
+        ? `SELECT l.id::text AS seq, l.event, l.recorded FROM audit_log l
+           WHERE l.tenant_id = $1 AND ($3::bigint IS NULL OR l.id < $3::bigint) AND $2::text IS NULL
+           ORDER BY l.id DESC LIMIT $4`
+        : `SELECT l.id::text AS seq, l.event, l.recorded FROM audit_patient p
+           JOIN audit_log l ON l.tenant_id = p.tenant_id AND l.id = p.entry_id
+           WHERE p.tenant_id = $1 AND p.patient = $2 AND ($3::bigint IS NULL OR p.entry_id < $3::bigint)
+           ORDER BY p.entry_id DESC LIMIT $4`,
       [caller.tenantId, patient === undefined ? null : `Patient/${patient}`, before, count + 1],
     );
     const page = rows.rows.slice(0, count);

@@ -40,6 +40,17 @@ function forbidden(diagnostics: string): FhirError {
 
 const WRITE_ACTIONS = new Set<AccessAction>(['create', 'update', 'patch', 'delete']);
 
+// A reach is cached for seconds and shared by the requests of that time; so is its list.
+const bounds = new WeakMap<Reach, readonly string[]>();
+function boundOf(reach: Reach): readonly string[] {
+  let list = bounds.get(reach);
+  if (!list) {
+    list = [...reach.patients, ...reach.breakGlass.keys()];
+    bounds.set(reach, list);
+  }
+  return list;
+}
+
 /**
  * The access policy of one request (see auth/access/README.md): scopes ∩ role permissions, the
  * patients the caller reaches, minimum-necessary element limits, and an audit record for every
@@ -62,8 +73,7 @@ export class RequestAccess implements Access {
     private readonly metrics: SecurityMetrics,
     private readonly consents: ConsentDirectory,
   ) {
-    const r = policy.reach;
-    this.bound = r ? [...r.patients, ...r.breakGlass.keys()] : null;
+    this.bound = policy.reach ? boundOf(policy.reach) : null;
   }
 
   allows(type: string, letter: AccessLetter): boolean {

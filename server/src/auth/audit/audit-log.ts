@@ -148,7 +148,9 @@ export class AuditLog {
       await q.prepared(
         'audit_append_locked',
         `WITH ins AS (INSERT INTO audit_log (tenant_id, lane, seq, recorded, patients, event, entry_hash)
-                      VALUES ($1, $3, $4, $2, $6, $7, $5))
+                      VALUES ($1, $3, $4, $2, $6, $7, $5) RETURNING id),
+              pat AS (INSERT INTO audit_patient (tenant_id, patient, entry_id)
+                      SELECT $1, p, ins.id FROM ins, unnest($6::text[]) AS p)
          UPDATE audit_head SET seq = $4, entry_hash = $5 WHERE tenant_id = $1 AND lane = $3`,
         [tenantId, c.recorded, lane, c.seq.toString(), c.hash, c.patients, c.text],
       );
@@ -170,7 +172,9 @@ export class AuditLog {
       tenantId,
       `WITH h AS (SELECT 1 FROM audit_head WHERE tenant_id = $1 AND lane = $3 AND seq = $6 AND entry_hash = $7 FOR UPDATE),
        ins AS (INSERT INTO audit_log (tenant_id, lane, seq, recorded, patients, event, entry_hash)
-               SELECT $1, $3, $4, $2, $8, $9, $5 WHERE EXISTS (SELECT 1 FROM h))
+               SELECT $1, $3, $4, $2, $8, $9, $5 WHERE EXISTS (SELECT 1 FROM h) RETURNING id),
+       pat AS (INSERT INTO audit_patient (tenant_id, patient, entry_id)
+               SELECT $1, p, ins.id FROM ins, unnest($8::text[]) AS p)
        UPDATE audit_head SET seq = $4, entry_hash = $5 WHERE tenant_id = $1 AND lane = $3 AND EXISTS (SELECT 1 FROM h)`,
       [
         tenantId,
