@@ -24,6 +24,8 @@ export interface Config {
   /** API requests per second allowed per OAuth client and per tenant (0: unlimited). */
   rateLimitClient: number;
   rateLimitTenant: number;
+  /** Parallel audit chains per tenant (more commit in parallel; each is verified on its own). */
+  auditChains: number;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -56,5 +58,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter((o) => o !== ''),
     rateLimitClient: int(env.RATE_LIMIT_CLIENT_RPS, 200, 'RATE_LIMIT_CLIENT_RPS'),
     rateLimitTenant: int(env.RATE_LIMIT_TENANT_RPS, 2000, 'RATE_LIMIT_TENANT_RPS'),
+    auditChains: Math.min(16, Math.max(1, int(env.AUDIT_CHAINS, 1, 'AUDIT_CHAINS'))),
   };
 }

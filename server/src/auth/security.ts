@@ -44,9 +44,9 @@ export async function startSecurity(app: FastifyInstance, opts: SecurityOptions)
   const metrics = new SecurityMetrics(app.metrics);
   // Appends get connections of their own: queued behind the reads they audit, every read would
   // wait for the reads after it.
-  const auditDb = new Database(db.url, { max: 2 });
+  const auditDb = new Database(db.url, { max: opts.config.auditChains + 1 });
   app.addHook('onClose', async () => auditDb.close());
-  const auditLog = new AuditLog(auditDb);
+  const auditLog = new AuditLog(auditDb, { maxBatch: 500, lanes: opts.config.auditChains });
   const envelope = new Envelope(opts.keyring);
   const signIn = new SignInAudit(auditLog, metrics, new ClientStore(db, envelope));
   const auth = new AuthServices({

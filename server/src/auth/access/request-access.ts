@@ -235,7 +235,9 @@ export class RequestAccess implements Access {
       const record = this.patientsOf.isRecordType(type);
       const elements = elementsFor(system ? [] : this.policy.roles, type);
       let resource: Resource | undefined;
-      const parsed = () => (resource ??= parseStoredJson(v.content) as Resource);
+      // Whose record it is and what consents say read references and codes only: the native parser
+      // will do. Limiting elements re-serializes, so it keeps decimals exactly (lossless parser).
+      const parsed = () => (resource ??= JSON.parse(v.content) as Resource);
       const patients = type === 'Patient' ? [v.id] : record ? this.patientsOf.of(parsed()) : [];
       return { v, record, elements, parsed, patients };
     });
@@ -252,7 +254,9 @@ export class RequestAccess implements Access {
       });
       if (withheld) return { hidden: 'consent', patients, content: '' };
       const limited = !system && elements !== 'all';
-      const content = limited ? stringifyWithNumbers(applyElements(parsed(), elements)) : v.content;
+      const content = limited
+        ? stringifyWithNumbers(applyElements(parseStoredJson(v.content) as Resource, elements))
+        : v.content;
       return { hidden: false, patients, content };
     });
   }
