@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import type http from 'node:http';
+import https from 'node:https';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { definitions, type Definitions } from './fhir/definitions/index.js';
@@ -53,6 +55,16 @@ export interface AppDeps {
 
 export { appMigrations };
 
+/** An HTTPS server for Fastify's handler; Fastify's types know the HTTP server it behaves like. */
+function tlsServerFactory(tls: NonNullable<Config['tls']>) {
+  const options = {
+    cert: readFileSync(tls.certFile),
+    key: readFileSync(tls.keyFile),
+    minVersion: 'TLSv1.2' as const,
+  };
+  return (handler: http.RequestListener) => https.createServer(options, handler) as unknown as http.Server;
+}
+
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
     version?: string;
@@ -81,10 +93,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true },
+    // TLS terminates here when a certificate is configured (otherwise at a proxy in front).
+    ...(config.tls ? { serverFactory: tlsServerFactory(config.tls) } : {}),
   });
 
   await app.register(requireSchemasPlugin);
-  await app.register(securityHeadersPlugin);
+  await app.register(securityHeadersPlugin, { hsts: config.tls !== undefined });
   await app.register(connectionDrainPlugin, { lifecycle });
   await app.register(errorHandlerPlugin, { bodyLimit: config.bodyLimit });
   await app.register(bodyParsersPlugin, { bodyLimit: config.bodyLimit });

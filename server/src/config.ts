@@ -26,6 +26,8 @@ export interface Config {
   rateLimitTenant: number;
   /** Parallel audit chains per tenant (more commit in parallel; each is verified on its own). */
   auditChains: number;
+  /** PEM certificate chain and key files: when both are set the server speaks HTTPS only, with HSTS. */
+  tls: { certFile: string; keyFile: string } | undefined;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -33,6 +35,14 @@ function int(value: string | undefined, fallback: number, name: string): number 
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer`);
   return n;
+}
+
+function tlsFiles(env: NodeJS.ProcessEnv): Config['tls'] {
+  const certFile = env.TLS_CERT_FILE || undefined;
+  const keyFile = env.TLS_KEY_FILE || undefined;
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile || !keyFile) throw new Error('TLS_CERT_FILE and TLS_KEY_FILE must be set together');
+  return { certFile: path.resolve(certFile), keyFile: path.resolve(keyFile) };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -46,7 +56,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.DATA_DIR || './data'),
     logLevel: env.LOG_LEVEL || 'info',
     defaultTenant: env.OPENVISIT_TENANT || 'default',
-    baseUrl: (env.BASE_URL || `http://${publicHost}:${port}`).replace(/\/$/, ''),
+    baseUrl: (env.BASE_URL || `${env.TLS_CERT_FILE ? 'https' : 'http'}://${publicHost}:${port}`).replace(
+      /\/$/,
+      '',
+    ),
     embeddedPgPort: int(env.EMBEDDED_PG_PORT, 5433, 'EMBEDDED_PG_PORT'),
     dbPoolSize: int(env.DB_POOL_SIZE, 20, 'DB_POOL_SIZE'),
     bodyLimit: int(env.BODY_LIMIT_BYTES, 16 * 1024 * 1024, 'BODY_LIMIT_BYTES'),
@@ -59,5 +72,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitClient: int(env.RATE_LIMIT_CLIENT_RPS, 200, 'RATE_LIMIT_CLIENT_RPS'),
     rateLimitTenant: int(env.RATE_LIMIT_TENANT_RPS, 2000, 'RATE_LIMIT_TENANT_RPS'),
     auditChains: Math.min(16, Math.max(1, int(env.AUDIT_CHAINS, 1, 'AUDIT_CHAINS'))),
+    tls: tlsFiles(env),
   };
 }

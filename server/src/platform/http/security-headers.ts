@@ -8,7 +8,14 @@ export function isFhirUrl(url: string): boolean {
   return url === '/fhir' || url.startsWith('/fhir/');
 }
 
-const headers: FastifyPluginAsync = async (app) => {
+export interface SecurityHeaderOptions {
+  /** Served over TLS: browsers are told to use HTTPS only (HSTS). */
+  hsts?: boolean;
+}
+
+const HSTS = 'max-age=31536000; includeSubDomains';
+
+const headers: FastifyPluginAsync<SecurityHeaderOptions> = async (app, opts) => {
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
@@ -16,6 +23,7 @@ const headers: FastifyPluginAsync = async (app) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');
     reply.header('referrer-policy', 'no-referrer');
+    if (opts.hsts) reply.header('strict-transport-security', HSTS);
     reply.header('cross-origin-resource-policy', 'same-origin');
     if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', API_CSP);
     // PHI must not linger in shared or browser caches.
