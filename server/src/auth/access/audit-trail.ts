@@ -5,12 +5,14 @@ import type { AccessRecord } from '../audit/events/index.js';
 export type TrailRecord = Omit<AccessRecord, 'agent' | 'observer'>;
 
 /**
- * The audit records of one request, written when its response is about to leave: every access to
- * patients' records and every denial. The response waits for them, and fails if they cannot be
- * written (auth/access/plugin.ts), so nothing is shown unaudited.
+ * The audit records of one request: every access to patients' records and every denial (other
+ * reads are not PHI access). Each is handed to the log as soon as the access is decided, so its
+ * write overlaps the rest of the request; the response waits for all of them and fails if one
+ * cannot be written (auth/access/plugin.ts), so nothing is shown unaudited.
  */
 export class AuditTrail {
-  private readonly records: TrailRecord[] = [];
+  private readonly writes: Promise<void>[] = [];
+  private count = 0;
 
   constructor(
     private readonly log: AuditLog,
@@ -19,25 +21,26 @@ export class AuditTrail {
   ) {}
 
   add(record: TrailRecord): void {
-    this.records.push(record);
+    this.count++;
+    if (record.patients.length === 0 && record.outcome === 'success') return;
+    const access: StoredAccess = {
+      ...record,
+      agent: record.breakGlassReason ? { ...this.agent, purposeOfUse: 'ETREAT' } : this.agent,
+    };
+    const write = this.log.append(this.tenantId, { access, patients: record.patients });
+    // Observed by flush(); until then a failure must not surface as an unhandled rejection.
+    write.catch(() => undefined);
+    this.writes.push(write);
   }
 
+  /** How many accesses the request recorded (audited or not). */
   get size(): number {
-    return this.records.length;
+    return this.count;
   }
 
-  /** Writes what touched a patient's record, and every denial; other reads are not PHI access. */
+  /** Settles when every record is committed; rejects when one could not be. */
   async flush(): Promise<void> {
-    const due = this.records.splice(0).filter((r) => r.patients.length > 0 || r.outcome !== 'success');
-    if (due.length === 0) return;
-    await Promise.all(
-      due.map((r) => {
-        const access: StoredAccess = {
-          ...r,
-          agent: r.breakGlassReason ? { ...this.agent, purposeOfUse: 'ETREAT' } : this.agent,
-        };
-        return this.log.append(this.tenantId, { access, patients: r.patients });
-      }),
-    );
+    const pending = this.writes.splice(0);
+    if (pending.length > 0) await Promise.all(pending);
   }
 }
