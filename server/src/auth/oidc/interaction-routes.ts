@@ -15,6 +15,7 @@ import {
   mfaEnrollPage,
   mfaVerifyPage,
   pickLocale,
+  qrSvg,
   type ConsentScope,
   type Locale,
 } from '../pages/index.js';
@@ -240,6 +241,7 @@ export function interactionRoutes(app: FastifyInstance, deps: InteractionDeps): 
         action: path(uid, 'mfa'),
         secret,
         otpauthUri: totpUri(secret, { issuer: 'OpenVisit', label: account.username }),
+        qrSvg: qrSvg(totpUri(secret, { issuer: 'OpenVisit', label: account.username })),
         ...(error === 'invalid-code' ? { error } : {}),
       }),
       [],

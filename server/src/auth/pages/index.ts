@@ -42,3 +42,4 @@ export {
   type ScopeInteraction,
 } from './scopes.js';
 export { STYLESHEET, contrastPairs, palette, type ContrastPair, type PaletteColour } from './styles.js';
+export { qrSvg } from './qr.js';
