@@ -7,6 +7,7 @@ import { Envelope, type KeyEncryptionKey } from '../platform/crypto/envelope.js'
 import { Database } from '../platform/db/pool.js';
 import { ConsentDirectory } from './access/consents.js';
 import { CorsPolicy } from './access/cors.js';
+import { PatientFinder } from './access/patient-finder.js';
 import { PatientsOf } from './access/patients-of.js';
 import type { AccessPluginOptions } from './access/plugin.js';
 import { ReachResolver } from './access/reach.js';
@@ -61,10 +62,12 @@ export async function startSecurity(app: FastifyInstance, opts: SecurityOptions)
   app.addHook('onClose', async () => auth.stop());
 
   const tenantNames = new Map<number, string>();
+  const reach = new ReachResolver(db, opts.registry);
   await app.register(oidcPlugin, {
     prefix: ISSUER_PATH,
     auth,
     events: signIn,
+    patients: new PatientFinder(db, opts.registry, reach),
     tenantName: async (tenantId) => {
       let name = tenantNames.get(tenantId);
       if (name === undefined) {
@@ -82,7 +85,7 @@ export async function startSecurity(app: FastifyInstance, opts: SecurityOptions)
     accessOptions: {
       auth,
       auditLog,
-      reach: new ReachResolver(db, opts.registry),
+      reach,
       patientsOf: new PatientsOf(createIndexer(opts.defs, { baseUrl: opts.fhirBaseUrl })),
       consents: new ConsentDirectory(db, opts.registry),
       metrics,

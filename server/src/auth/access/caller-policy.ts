@@ -5,7 +5,7 @@ import type { CallerPolicy } from './request-access.js';
 import type { Reach, ReachResolver } from './reach.js';
 
 /** Roles whose reach of patients' records is bounded by patients (own, dependents, care relationships). */
-function reachKind(roles: readonly Role[]): 'own' | 'dependents' | 'care' | null {
+export function reachKind(roles: readonly Role[]): 'own' | 'dependents' | 'care' | null {
   // Staff who need every patient of the tenant (registration, billing) are bounded by elements instead.
   if (roles.includes('front-desk') || roles.includes('billing')) return null;
   if (roles.includes('clinician') || roles.includes('nurse')) return 'care';

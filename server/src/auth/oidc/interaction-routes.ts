@@ -14,6 +14,7 @@ import {
   loginPage,
   mfaEnrollPage,
   mfaVerifyPage,
+  patientPickerPage,
   pickLocale,
   qrSvg,
   type ConsentScope,
@@ -22,6 +23,7 @@ import {
 import { parseScope } from '../policy/scopes.js';
 import { STAFF_ROLES } from '../policy/roles.js';
 import type { Database } from '../../platform/db/pool.js';
+import type { PatientChoice, PatientFinder } from '../access/patient-finder.js';
 import type { SignInEvents } from './sign-in-events.js';
 
 export interface InteractionDeps {
@@ -38,6 +40,14 @@ export interface InteractionDeps {
   tenantName: (tenantId: number) => Promise<string>;
   /** How long a grant's launch context must be kept (the tenant's session lifetime). */
   grantLifetimeSeconds: (tenantId: number) => number;
+  /** Patients a user may pick at a standalone launch that asks for `launch/patient`. */
+  patients: PatientFinder;
+}
+
+/** The patient picked for this authorization, kept in the interaction's result. */
+interface Picked {
+  ovPatient?: string;
+  ovPatientName?: string;
 }
 
 type Form = Record<string, string | undefined>;
@@ -255,6 +265,7 @@ export function interactionRoutes(app: FastifyInstance, deps: InteractionDeps): 
     uid: string,
     client: StoredClient,
     scope: string,
+    patientName?: string,
   ) =>
     send(
       reply,
@@ -264,9 +275,41 @@ export function interactionRoutes(app: FastifyInstance, deps: InteractionDeps): 
         abortAction: path(uid, 'abort'),
         clientName: String(client.metadata.client_name ?? client.clientId),
         scopes: scope.split(' ').filter(Boolean).map(scopeDescription),
+        ...(patientName ? { patientName } : {}),
       }),
       clientOrigins(client),
     );
+
+  const renderPicker = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    uid: string,
+    extra: { query?: string; results?: PatientChoice[]; error?: 'no-selection' | 'query-required' } = {},
+  ) =>
+    send(
+      reply,
+      patientPickerPage({
+        ...pageBase(req, uid),
+        action: path(uid, 'patient'),
+        results: extra.results ?? [],
+        ...(extra.query !== undefined ? { query: extra.query } : {}),
+        ...(extra.error ? { error: extra.error } : {}),
+      }),
+      [],
+      extra.error ? 400 : 200,
+    );
+
+  /**
+   * A standalone launch asking for `launch/patient` by someone who is not that patient needs one
+   * picked (SMART's patient picker); a patient's own record is their context without asking.
+   */
+  const pickAccount = async (d: Awaited<ReturnType<Provider['interactionDetails']>>) => {
+    const scopes = String(d.params.scope ?? '').split(' ');
+    if (!scopes.includes('launch/patient') || typeof d.params.launch === 'string' || !d.session) return null;
+    const account = await accounts.bySubject(d.session.accountId);
+    if (!account || account.fhirUser?.startsWith('Patient/')) return null;
+    return account;
+  };
 
   app.get(
     '/interaction/:uid',
@@ -288,7 +331,44 @@ export function interactionRoutes(app: FastifyInstance, deps: InteractionDeps): 
         if (state && account) return renderMfa(req, reply, uid, account, state.stage);
         return renderLoginStep(req, reply, uid, client, {});
       }
-      return renderConsent(req, reply, uid, client, String(d.params.scope ?? ''));
+      const picked = (d.result ?? {}) as Picked;
+      if (!picked.ovPatient && (await pickAccount(d))) return renderPicker(req, reply, uid);
+      return renderConsent(req, reply, uid, client, String(d.params.scope ?? ''), picked.ovPatientName);
+    },
+  );
+
+  app.post(
+    '/interaction/:uid/patient',
+    { schema: { params: uidParams, body: formSchema, hide: true, response: htmlResponse } },
+    async (req, reply) => {
+      const { uid } = req.params as { uid: string };
+      const form = req.body as Form;
+      if (!csrfOk(uid, form.csrf)) return expired(req, reply);
+      const found = await details(req, reply);
+      if (!found || found.d.prompt.name !== 'consent') return expired(req, reply);
+      const account = await pickAccount(found.d);
+      if (!account) return expired(req, reply);
+      const query = (form.query ?? '').trim();
+      if (form.intent !== 'select') {
+        if (query === '') return renderPicker(req, reply, uid, { error: 'query-required' });
+        return renderPicker(req, reply, uid, { query, results: await deps.patients.find(account, query) });
+      }
+      const choice = form.patient ? await deps.patients.pick(account, form.patient) : null;
+      if (!choice)
+        return renderPicker(req, reply, uid, {
+          query,
+          results: query ? await deps.patients.find(account, query) : [],
+          error: 'no-selection',
+        });
+      await deps
+        .provider()
+        .interactionResult(
+          req.raw,
+          reply.raw,
+          { ovPatient: choice.id, ovPatientName: choice.name } satisfies Picked,
+          { mergeWithLastSubmission: true },
+        );
+      return reply.redirect(path(uid), 303);
     },
   );
 
@@ -422,6 +502,8 @@ export function interactionRoutes(app: FastifyInstance, deps: InteractionDeps): 
       const found = await details(req, reply);
       if (!found?.d.session || found.d.prompt.name !== 'consent') return expired(req, reply);
       const { d, client } = found;
+      const picked = (d.result ?? {}) as Picked;
+      if (!picked.ovPatient && (await pickAccount(d))) return renderPicker(req, reply, uid);
       const provider = deps.provider();
       const accountId = found.d.session.accountId;
       const grant = d.grantId
@@ -440,8 +522,14 @@ export function interactionRoutes(app: FastifyInstance, deps: InteractionDeps): 
       const grantId = await grant.save();
       const launch =
         typeof d.params.launch === 'string' ? await deps.launches.resolveLaunch(d.params.launch) : null;
-      if (launch && launch.tenantId === client.tenantId)
-        await deps.launches.setGrantContext(grantId, launch, deps.grantLifetimeSeconds(client.tenantId));
+      const context =
+        launch && launch.tenantId === client.tenantId
+          ? launch
+          : picked.ovPatient
+            ? { tenantId: client.tenantId, patient: picked.ovPatient }
+            : null;
+      if (context)
+        await deps.launches.setGrantContext(grantId, context, deps.grantLifetimeSeconds(client.tenantId));
       return finish(req, reply, { consent: { grantId } }, true);
     },
   );

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { PatientFinder } from '../access/patient-finder.js';
 import type { AuthServices } from '../auth-services.js';
 import { STYLESHEET } from '../pages/index.js';
 import { SUPPORTED_SCOPES } from '../policy/scopes.js';
@@ -9,6 +10,7 @@ export interface OidcPluginOptions {
   auth: AuthServices;
   events: SignInEvents;
   tenantName: (tenantId: number) => Promise<string>;
+  patients: PatientFinder;
 }
 
 // oidc-provider writes its own responses; the API's headers still apply to them.
@@ -83,6 +85,7 @@ export const oidcPlugin: FastifyPluginAsync<OidcPluginOptions> = async (app, opt
       stylesheetUrl,
       tenantName: opts.tenantName,
       grantLifetimeSeconds: (tenantId) => auth.policies.get(tenantId).sessionLifetimeSeconds,
+      patients: opts.patients,
     });
   });
 

@@ -43,6 +43,8 @@ export interface SignInOptions {
   mfa?: { secret?: string };
   aud?: string;
   launch?: string;
+  /** At a patient picker: search for `query`, then choose `id`. */
+  pick?: { query: string; id: string };
 }
 
 /**
@@ -124,6 +126,16 @@ export class OAuthBrowser {
         if (shown) mfaSecret = shown;
         if (!mfaSecret) return { error: 'no mfa secret', pages };
         res = await this.post(action('mfa'), { csrf, code: totpCodeAt(mfaSecret, Date.now()) });
+      } else if (page.includes('/patient"') && o.pick) {
+        const searched = await this.post(action('patient'), { csrf, intent: 'search', query: o.pick.query });
+        const results = await searched.text();
+        pages.push(results);
+        res = await this.post(action('patient'), {
+          csrf,
+          intent: 'select',
+          query: o.pick.query,
+          patient: o.pick.id,
+        });
       } else if (page.includes('/consent"')) {
         res = await this.post(action('consent'), { csrf });
       } else {
