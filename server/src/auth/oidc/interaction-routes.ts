@@ -24,6 +24,7 @@ import { parseScope } from '../policy/scopes.js';
 import { STAFF_ROLES } from '../policy/roles.js';
 import type { Database } from '../../platform/db/pool.js';
 import type { PatientChoice, PatientFinder } from '../access/patient-finder.js';
+import { SMART_LAUNCH_SCOPES } from './provider.js';
 import type { SignInEvents } from './sign-in-events.js';
 
 export interface InteractionDeps {
@@ -80,15 +81,7 @@ function scopeDescription(text: string): ConsentScope {
         interactions: [...resource.interactions],
       },
     };
-  const known = [
-    'openid',
-    'fhirUser',
-    'offline_access',
-    'online_access',
-    'launch',
-    'launch/patient',
-    'launch/encounter',
-  ];
+  const known = SMART_LAUNCH_SCOPES;
   return {
     text,
     description: { kind: (known.includes(text) ? text : 'other') as 'openid' },
@@ -311,6 +304,22 @@ export function interactionRoutes(app: FastifyInstance, deps: InteractionDeps): 
     return account;
   };
 
+  /** A form step of the interaction: its route, and the anti-forgery check every step starts with. */
+  const formRoute = (
+    step: string,
+    handle: (req: FastifyRequest, reply: FastifyReply, uid: string, form: Form) => Promise<unknown>,
+  ) =>
+    app.post(
+      `/interaction/:uid/${step}`,
+      { schema: { params: uidParams, body: formSchema, hide: true, response: htmlResponse } },
+      async (req, reply) => {
+        const { uid } = req.params as { uid: string };
+        const form = req.body as Form;
+        if (!csrfOk(uid, form.csrf)) return expired(req, reply);
+        return handle(req, reply, uid, form);
+      },
+    );
+
   app.get(
     '/interaction/:uid',
     { schema: { params: uidParams, hide: true, response: htmlResponse } },
@@ -337,219 +346,176 @@ export function interactionRoutes(app: FastifyInstance, deps: InteractionDeps): 
     },
   );
 
-  app.post(
-    '/interaction/:uid/patient',
-    { schema: { params: uidParams, body: formSchema, hide: true, response: htmlResponse } },
-    async (req, reply) => {
-      const { uid } = req.params as { uid: string };
-      const form = req.body as Form;
-      if (!csrfOk(uid, form.csrf)) return expired(req, reply);
-      const found = await details(req, reply);
-      if (!found || found.d.prompt.name !== 'consent') return expired(req, reply);
-      const account = await pickAccount(found.d);
-      if (!account) return expired(req, reply);
-      const query = (form.query ?? '').trim();
-      if (form.intent !== 'select') {
-        if (query === '') return renderPicker(req, reply, uid, { error: 'query-required' });
-        return renderPicker(req, reply, uid, { query, results: await deps.patients.find(account, query) });
-      }
-      const choice = form.patient ? await deps.patients.pick(account, form.patient) : null;
-      if (!choice)
-        return renderPicker(req, reply, uid, {
-          query,
-          results: query ? await deps.patients.find(account, query) : [],
-          error: 'no-selection',
-        });
-      await deps
-        .provider()
-        .interactionResult(
-          req.raw,
-          reply.raw,
-          { ovPatient: choice.id, ovPatientName: choice.name } satisfies Picked,
-          { mergeWithLastSubmission: true },
-        );
+  formRoute('patient', async (req, reply, uid, form) => {
+    const found = await details(req, reply);
+    if (!found || found.d.prompt.name !== 'consent') return expired(req, reply);
+    const account = await pickAccount(found.d);
+    if (!account) return expired(req, reply);
+    const query = (form.query ?? '').trim();
+    if (form.intent !== 'select') {
+      if (query === '') return renderPicker(req, reply, uid, { error: 'query-required' });
+      return renderPicker(req, reply, uid, { query, results: await deps.patients.find(account, query) });
+    }
+    const choice = form.patient ? await deps.patients.pick(account, form.patient) : null;
+    if (!choice)
+      return renderPicker(req, reply, uid, {
+        query,
+        results: query ? await deps.patients.find(account, query) : [],
+        error: 'no-selection',
+      });
+    await deps
+      .provider()
+      .interactionResult(
+        req.raw,
+        reply.raw,
+        { ovPatient: choice.id, ovPatientName: choice.name } satisfies Picked,
+        { mergeWithLastSubmission: true },
+      );
+    return reply.redirect(path(uid), 303);
+  });
+
+  formRoute('login', async (req, reply, uid, form) => {
+    const found = await details(req, reply);
+    if (!found || found.d.prompt.name !== 'login') return expired(req, reply);
+    const { client } = found;
+    const at = { address: req.ip, clientId: client.clientId };
+    const username = (form.username ?? '').trim();
+    const password = form.password ?? '';
+    if (!username || !password)
+      return renderLoginStep(req, reply, uid, client, { error: 'required', username });
+
+    const account = await accounts.byUsername(client.tenantId, username);
+    if (!account || !account.passwordHash) {
+      await dummyVerify(password);
+      await deps.events.loginFailed(client.tenantId, null, 'invalid', at);
+      return renderLoginStep(req, reply, uid, client, { error: 'invalid', username });
+    }
+    const now = new Date();
+    const lock = isLocked({ failures: account.failedLogins, lockedUntil: account.lockedUntil }, now);
+    if (lock.locked) {
+      await deps.events.loginFailed(client.tenantId, account, 'locked', at);
+      return renderLoginStep(req, reply, uid, client, {
+        error: 'locked',
+        username,
+        retryAfterSeconds: Math.ceil(lock.retryAfterMs / 1000),
+      });
+    }
+    if (!(await verifyPassword(account.passwordHash, password))) {
+      const next = afterFailure({ failures: account.failedLogins, lockedUntil: account.lockedUntil }, now);
+      await accounts.setThrottle(account, next.state);
+      await deps.events.loginFailed(client.tenantId, account, 'invalid', at);
+      if (next.lockedNow) deps.events.lockedOut(account);
+      return renderLoginStep(req, reply, uid, client, { error: 'invalid', username });
+    }
+    if (account.disabled) {
+      await deps.events.loginFailed(client.tenantId, account, 'disabled', at);
+      return renderLoginStep(req, reply, uid, client, { error: 'disabled', username });
+    }
+    if (account.failedLogins > 0) await accounts.setThrottle(account, afterSuccess());
+    if (needsRehash(account.passwordHash))
+      await accounts.setPasswordHash(account, await hashPassword(password));
+
+    if (account.roles.some((r) => STAFF_ROLES.includes(r))) {
+      // Staff: a second factor is required; enrol one on the first sign-in.
+      const stage: Stage = account.mfaConfirmed ? 'mfa-verify' : 'mfa-enroll';
+      if (stage === 'mfa-enroll') await accounts.setMfaSecret(account, newTotpSecret());
+      await saveState(uid, account, stage);
       return reply.redirect(path(uid), 303);
-    },
-  );
+    }
+    await deps.events.loginSucceeded(account, { ...at, mfa: false });
+    return finish(
+      req,
+      reply,
+      { login: { accountId: accountSubject(account.tenantId, account.id), amr: ['pwd'] } },
+      false,
+    );
+  });
 
-  app.post(
-    '/interaction/:uid/login',
-    { schema: { params: uidParams, body: formSchema, hide: true, response: htmlResponse } },
-    async (req, reply) => {
-      const { uid } = req.params as { uid: string };
-      const form = req.body as Form;
-      if (!csrfOk(uid, form.csrf)) return expired(req, reply);
-      const found = await details(req, reply);
-      if (!found || found.d.prompt.name !== 'login') return expired(req, reply);
-      const { client } = found;
-      const at = { address: req.ip, clientId: client.clientId };
-      const username = (form.username ?? '').trim();
-      const password = form.password ?? '';
-      if (!username || !password)
-        return renderLoginStep(req, reply, uid, client, { error: 'required', username });
-
-      const account = await accounts.byUsername(client.tenantId, username);
-      if (!account || !account.passwordHash) {
-        await dummyVerify(password);
-        await deps.events.loginFailed(client.tenantId, null, 'invalid', at);
-        return renderLoginStep(req, reply, uid, client, { error: 'invalid', username });
-      }
-      const now = new Date();
-      const lock = isLocked({ failures: account.failedLogins, lockedUntil: account.lockedUntil }, now);
-      if (lock.locked) {
-        await deps.events.loginFailed(client.tenantId, account, 'locked', at);
-        return renderLoginStep(req, reply, uid, client, {
-          error: 'locked',
-          username,
-          retryAfterSeconds: Math.ceil(lock.retryAfterMs / 1000),
-        });
-      }
-      if (!(await verifyPassword(account.passwordHash, password))) {
-        const next = afterFailure({ failures: account.failedLogins, lockedUntil: account.lockedUntil }, now);
-        await accounts.setThrottle(account, next.state);
-        await deps.events.loginFailed(client.tenantId, account, 'invalid', at);
-        if (next.lockedNow) deps.events.lockedOut(account);
-        return renderLoginStep(req, reply, uid, client, { error: 'invalid', username });
-      }
-      if (account.disabled) {
-        await deps.events.loginFailed(client.tenantId, account, 'disabled', at);
-        return renderLoginStep(req, reply, uid, client, { error: 'disabled', username });
-      }
-      if (account.failedLogins > 0) await accounts.setThrottle(account, afterSuccess());
-      if (needsRehash(account.passwordHash))
-        await accounts.setPasswordHash(account, await hashPassword(password));
-
-      if (account.roles.some((r) => STAFF_ROLES.includes(r))) {
-        // Staff: a second factor is required; enrol one on the first sign-in.
-        const stage: Stage = account.mfaConfirmed ? 'mfa-verify' : 'mfa-enroll';
-        if (stage === 'mfa-enroll') await accounts.setMfaSecret(account, newTotpSecret());
-        await saveState(uid, account, stage);
-        return reply.redirect(path(uid), 303);
-      }
-      await deps.events.loginSucceeded(account, { ...at, mfa: false });
-      return finish(
-        req,
-        reply,
-        { login: { accountId: accountSubject(account.tenantId, account.id), amr: ['pwd'] } },
-        false,
-      );
-    },
-  );
-
-  app.post(
-    '/interaction/:uid/mfa',
-    { schema: { params: uidParams, body: formSchema, hide: true, response: htmlResponse } },
-    async (req, reply) => {
-      const { uid } = req.params as { uid: string };
-      const form = req.body as Form;
-      if (!csrfOk(uid, form.csrf)) return expired(req, reply);
-      const found = await details(req, reply);
-      const state = await loadState(uid);
-      if (!found || found.d.prompt.name !== 'login' || !state) return expired(req, reply);
-      const account = await accounts.byId(state.tenant_id, state.account_id);
-      if (!account) return expired(req, reply);
-      const at = { address: req.ip, clientId: found.client.clientId };
-      const now = new Date();
-      const lock = isLocked({ failures: account.failedLogins, lockedUntil: account.lockedUntil }, now);
-      if (lock.locked) {
-        await deps.events.loginFailed(account.tenantId, account, 'locked', at);
-        return renderMfa(
-          req,
-          reply,
-          uid,
-          account,
-          state.stage,
-          'locked',
-          Math.ceil(lock.retryAfterMs / 1000),
-        );
-      }
-      const secret = accounts.openMfaSecret(account);
-      const result = secret
-        ? verifyTotp(secret, (form.code ?? '').replace(/\s/g, ''), { lastUsedStep: account.mfaLastStep })
-        : { ok: false as const };
-      if (!result.ok || !(await accounts.acceptMfaStep(account, result.step))) {
-        const next = afterFailure({ failures: account.failedLogins, lockedUntil: account.lockedUntil }, now);
-        await accounts.setThrottle(account, next.state);
-        await deps.events.loginFailed(account.tenantId, account, 'mfa-invalid', at);
-        if (next.lockedNow) deps.events.lockedOut(account);
-        return renderMfa(req, reply, uid, account, state.stage, 'invalid-code');
-      }
-      if (account.failedLogins > 0) await accounts.setThrottle(account, afterSuccess());
-      await clearState(uid);
-      await deps.events.loginSucceeded(account, { ...at, mfa: true });
-      return finish(
-        req,
-        reply,
-        {
-          login: {
-            accountId: accountSubject(account.tenantId, account.id),
-            amr: ['pwd', 'otp'],
-            acr: 'urn:openvisit:mfa',
-          },
+  formRoute('mfa', async (req, reply, uid, form) => {
+    const found = await details(req, reply);
+    const state = await loadState(uid);
+    if (!found || found.d.prompt.name !== 'login' || !state) return expired(req, reply);
+    const account = await accounts.byId(state.tenant_id, state.account_id);
+    if (!account) return expired(req, reply);
+    const at = { address: req.ip, clientId: found.client.clientId };
+    const now = new Date();
+    const lock = isLocked({ failures: account.failedLogins, lockedUntil: account.lockedUntil }, now);
+    if (lock.locked) {
+      await deps.events.loginFailed(account.tenantId, account, 'locked', at);
+      return renderMfa(req, reply, uid, account, state.stage, 'locked', Math.ceil(lock.retryAfterMs / 1000));
+    }
+    const secret = accounts.openMfaSecret(account);
+    const result = secret
+      ? verifyTotp(secret, (form.code ?? '').replace(/\s/g, ''), { lastUsedStep: account.mfaLastStep })
+      : { ok: false as const };
+    if (!result.ok || !(await accounts.acceptMfaStep(account, result.step))) {
+      const next = afterFailure({ failures: account.failedLogins, lockedUntil: account.lockedUntil }, now);
+      await accounts.setThrottle(account, next.state);
+      await deps.events.loginFailed(account.tenantId, account, 'mfa-invalid', at);
+      if (next.lockedNow) deps.events.lockedOut(account);
+      return renderMfa(req, reply, uid, account, state.stage, 'invalid-code');
+    }
+    if (account.failedLogins > 0) await accounts.setThrottle(account, afterSuccess());
+    await clearState(uid);
+    await deps.events.loginSucceeded(account, { ...at, mfa: true });
+    return finish(
+      req,
+      reply,
+      {
+        login: {
+          accountId: accountSubject(account.tenantId, account.id),
+          amr: ['pwd', 'otp'],
+          acr: 'urn:openvisit:mfa',
         },
-        false,
-      );
-    },
-  );
+      },
+      false,
+    );
+  });
 
-  app.post(
-    '/interaction/:uid/consent',
-    { schema: { params: uidParams, body: formSchema, hide: true, response: htmlResponse } },
-    async (req, reply) => {
-      const { uid } = req.params as { uid: string };
-      const form = req.body as Form;
-      if (!csrfOk(uid, form.csrf)) return expired(req, reply);
-      const found = await details(req, reply);
-      if (!found?.d.session || found.d.prompt.name !== 'consent') return expired(req, reply);
-      const { d, client } = found;
-      const picked = (d.result ?? {}) as Picked;
-      if (!picked.ovPatient && (await pickAccount(d))) return renderPicker(req, reply, uid);
-      const provider = deps.provider();
-      const accountId = found.d.session.accountId;
-      const grant = d.grantId
-        ? await provider.Grant.find(d.grantId)
-        : new provider.Grant({ accountId, clientId: client.clientId });
-      if (!grant) return expired(req, reply);
-      const missing = d.prompt.details as {
-        missingOIDCScope?: string[];
-        missingOIDCClaims?: string[];
-        missingResourceScopes?: Record<string, string[]>;
-      };
-      if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
-      if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
-      for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
-        grant.addResourceScope(indicator, scopes.join(' '));
-      const grantId = await grant.save();
-      const launch =
-        typeof d.params.launch === 'string' ? await deps.launches.resolveLaunch(d.params.launch) : null;
-      const context =
-        launch && launch.tenantId === client.tenantId
-          ? launch
-          : picked.ovPatient
-            ? { tenantId: client.tenantId, patient: picked.ovPatient }
-            : null;
-      if (context)
-        await deps.launches.setGrantContext(grantId, context, deps.grantLifetimeSeconds(client.tenantId));
-      return finish(req, reply, { consent: { grantId } }, true);
-    },
-  );
+  formRoute('consent', async (req, reply, uid) => {
+    const found = await details(req, reply);
+    if (!found?.d.session || found.d.prompt.name !== 'consent') return expired(req, reply);
+    const { d, client } = found;
+    const picked = (d.result ?? {}) as Picked;
+    if (!picked.ovPatient && (await pickAccount(d))) return renderPicker(req, reply, uid);
+    const provider = deps.provider();
+    const accountId = found.d.session.accountId;
+    const grant = d.grantId
+      ? await provider.Grant.find(d.grantId)
+      : new provider.Grant({ accountId, clientId: client.clientId });
+    if (!grant) return expired(req, reply);
+    const missing = d.prompt.details as {
+      missingOIDCScope?: string[];
+      missingOIDCClaims?: string[];
+      missingResourceScopes?: Record<string, string[]>;
+    };
+    if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+    if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+    for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
+      grant.addResourceScope(indicator, scopes.join(' '));
+    const grantId = await grant.save();
+    const launch =
+      typeof d.params.launch === 'string' ? await deps.launches.resolveLaunch(d.params.launch) : null;
+    const context =
+      launch && launch.tenantId === client.tenantId
+        ? launch
+        : picked.ovPatient
+          ? { tenantId: client.tenantId, patient: picked.ovPatient }
+          : null;
+    if (context)
+      await deps.launches.setGrantContext(grantId, context, deps.grantLifetimeSeconds(client.tenantId));
+    return finish(req, reply, { consent: { grantId } }, true);
+  });
 
-  app.post(
-    '/interaction/:uid/abort',
-    { schema: { params: uidParams, body: formSchema, hide: true, response: htmlResponse } },
-    async (req, reply) => {
-      const { uid } = req.params as { uid: string };
-      const form = req.body as Form;
-      if (!csrfOk(uid, form.csrf)) return expired(req, reply);
-      const found = await details(req, reply);
-      if (!found) return expired(req, reply);
-      await clearState(uid);
-      return finish(
-        req,
-        reply,
-        { error: 'access_denied', error_description: 'The user denied the request' },
-        false,
-      );
-    },
-  );
+  formRoute('abort', async (req, reply, uid) => {
+    const found = await details(req, reply);
+    if (!found) return expired(req, reply);
+    await clearState(uid);
+    return finish(
+      req,
+      reply,
+      { error: 'access_denied', error_description: 'The user denied the request' },
+      false,
+    );
+  });
 }
