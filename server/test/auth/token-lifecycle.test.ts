@@ -89,6 +89,9 @@ describe('sessions and tokens', () => {
     assert.equal((await read(one.tokens)).status, 401);
     assert.equal((await read(two.tokens)).status, 401, 'the other session is ended too');
     assert.equal((await refresh(two.tokens.refresh_token ?? '')).status, 400);
+    // Signing in again right away works: only tokens issued before the sign-out are dead.
+    const again = await signIn(new OAuthBrowser(s.base), 'pat2');
+    assert.equal((await read(again.tokens)).status, 200);
   });
 
   it('sessions end after the idle timeout: refresh tokens live as long as it', async () => {

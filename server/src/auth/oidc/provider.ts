@@ -202,7 +202,7 @@ export function createProvider(deps: ProviderDeps): Provider {
       if (t.kind === 'ClientCredentials') {
         const client = t.clientId ? await clients.find(t.clientId) : null;
         if (!client) throw new errors.InvalidClient();
-        return { tid: client.tenantId, roles: [], svc: true };
+        return { tid: client.tenantId, roles: [], svc: true, ims: Date.now() };
       }
       const account = t.accountId ? await accounts.bySubject(t.accountId) : null;
       if (!account || account.disabled) throw new errors.InvalidGrant('account is not active');
@@ -212,6 +212,7 @@ export function createProvider(deps: ProviderDeps): Provider {
       const patient = ownPatient ?? context?.patient;
       return {
         tid: account.tenantId,
+        ims: Date.now(),
         roles: account.roles,
         ...(account.fhirUser ? { fhirUser: account.fhirUser } : {}),
         ...(patient ? { patient } : {}),

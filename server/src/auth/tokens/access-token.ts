@@ -22,6 +22,8 @@ export interface AccessClaims {
   gid?: string;
   /** true for a backend service's token (client credentials): no user */
   svc?: boolean;
+  /** issued at, epoch milliseconds */
+  ims?: number;
 }
 
 export type TokenProblem = 'missing' | 'malformed' | 'expired' | 'invalid' | 'revoked';

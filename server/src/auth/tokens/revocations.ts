@@ -15,7 +15,7 @@ type RevocationRow = {
  */
 export class RevocationList {
   private readonly grants = new Map<string, number>();
-  /** account subject → epoch seconds before which its tokens are dead */
+  /** account subject → epoch milliseconds at which its tokens issued until then died; expiry in seconds */
   private readonly subjects = new Map<string, { notBefore: number; expires: number }>();
   private lastSeq = 0n;
   private timer: NodeJS.Timeout | undefined;
@@ -36,12 +36,21 @@ export class RevocationList {
     if (this.timer) clearInterval(this.timer);
   }
 
-  /** `grant` is the grant tag of the token (`gid`); `iat` in epoch seconds. */
-  isRevoked(token: { sub?: string | undefined; gid?: string | undefined; iat: number }): boolean {
+  /**
+   * `gid` is the token's grant tag; `ims` when it was issued in milliseconds (OpenVisit's tokens carry
+   * it, so that signing in again within the second of a sign-out works), else `iat` in seconds.
+   */
+  isRevoked(token: {
+    sub?: string | undefined;
+    gid?: string | undefined;
+    iat: number;
+    ims?: number | undefined;
+  }): boolean {
     if (token.gid !== undefined && this.grants.has(token.gid)) return true;
     if (token.sub === undefined) return false;
     const s = this.subjects.get(token.sub);
-    return s !== undefined && token.iat <= s.notBefore;
+    if (s === undefined) return false;
+    return token.ims !== undefined ? token.ims <= s.notBefore : token.iat * 1000 <= s.notBefore;
   }
 
   async revokeGrant(grantTag: string, ttlSeconds: number): Promise<void> {
@@ -55,11 +64,12 @@ export class RevocationList {
 
   /** Every token of the account issued until now (sign out everywhere, a disabled account). */
   async revokeSubject(sub: string, ttlSeconds: number): Promise<void> {
-    const now = Math.floor(Date.now() / 1000);
-    this.subjects.set(sub, { notBefore: now, expires: now + ttlSeconds });
+    const nowMs = Date.now();
+    const expires = Math.floor(nowMs / 1000) + ttlSeconds;
+    this.subjects.set(sub, { notBefore: nowMs, expires });
     await this.db.global(
-      `INSERT INTO auth_revocation (kind, value, not_before, expires_at) VALUES ('subject', $1, to_timestamp($2), to_timestamp($3))`,
-      [sub, now, now + ttlSeconds],
+      `INSERT INTO auth_revocation (kind, value, not_before, expires_at) VALUES ('subject', $1, to_timestamp($2 / 1000.0), to_timestamp($3))`,
+      [sub, nowMs, expires],
     );
   }
 
@@ -79,7 +89,7 @@ export class RevocationList {
       const expires = Math.floor(r.expires_at.getTime() / 1000);
       if (r.kind === 'grant') this.grants.set(r.value, expires);
       else {
-        const notBefore = Math.floor(r.not_before.getTime() / 1000);
+        const notBefore = r.not_before.getTime();
         const prev = this.subjects.get(r.value);
         if (!prev || prev.notBefore < notBefore) this.subjects.set(r.value, { notBefore, expires });
       }
