@@ -83,7 +83,13 @@ export class RequestAccess implements Access {
   }
 
   require(type: string, letter: AccessLetter, action: AccessAction): void {
-    if (this.allows(type, letter)) return;
+    // Changes under a restricted (granular) scope would need the new version checked against its
+    // query; until then they are refused rather than let through unchecked.
+    if (
+      this.allows(type, letter) &&
+      (letter === 'r' || letter === 's' || this.criteria(type, letter) === null)
+    )
+      return;
     this.trail.add({ action, outcome: 'denied', outcomeCode: 'not-permitted', resources: [], patients: [] });
     this.metrics.deny('forbidden');
     throw forbidden(`This token or role does not permit this interaction on ${type}`);
@@ -91,6 +97,19 @@ export class RequestAccess implements Access {
 
   compartment(): readonly string[] | null {
     return this.bound;
+  }
+
+  criteria(type: string, letter: AccessLetter): [string, string][] | null {
+    const p = this.policy;
+    const matching = scopesAllow(p.scopes, p.contexts, type, letter);
+    if (matching.length === 0 || matching.some((s) => s.query.length === 0)) return null;
+    const first = matching[0];
+    const same = matching.every((s) => JSON.stringify(s.query) === JSON.stringify(first?.query));
+    if (first && same) return first.query;
+    // Several different restrictions would be an OR of searches, which one search cannot say.
+    throw forbidden(
+      `This token reaches ${type} through several restricted scopes; one search cannot combine them`,
+    );
   }
 
   async view(action: AccessAction, v: ResourceView, q: Queryable): Promise<string | null> {

@@ -30,6 +30,11 @@ export interface Access {
    */
   compartment(): readonly string[] | null;
   /**
+   * Search criteria that every `type` resource the caller reaches with `letter` must also match (a
+   * granular SMART scope such as `patient/Observation.rs?category=laboratory`); null when none.
+   */
+  criteria(type: string, letter: AccessLetter): [string, string][] | null;
+  /**
    * A stored version about to be shown: the text to show (maybe fewer elements), or null (hidden).
    * `q` is the interaction's connection: what the policy needs to read (consents) goes through it,
    * never through a second connection the request would wait for while holding the first.
@@ -58,6 +63,7 @@ export const OPEN_ACCESS: Access = {
   require: () => undefined,
   allows: () => true,
   compartment: () => null,
+  criteria: () => null,
   view: async (_action, v) => v.content,
   viewMany: async (_action, entries) => entries.map((e) => e.content),
   write: async (_action, resource) => resource,

@@ -17,7 +17,19 @@ export async function readResource(
   const found = await deps.store.read(scope.q, scope.tenantId, type, id);
   if (!found) throw notFound(`${type} resource not found`);
   if (found.deleted) throw gone(`${type} resource was deleted`);
+  await checkCriteria(deps, scope, type, id);
   return shown(scope, 'read', found);
+}
+
+/**
+ * A resource outside the caller's granular scope does not exist for them. Checked on the current
+ * version (a vread of an older one is judged by what the resource is now).
+ */
+async function checkCriteria(deps: InteractionDeps, scope: Scope, type: string, id: string): Promise<void> {
+  const criteria = scope.access.criteria(type, 'r');
+  if (!criteria) return;
+  const match = await deps.matcher.match(scope, type, [['_id', id], ...criteria], 1);
+  if (match.length === 0) throw notFound(`${type} resource not found`);
 }
 
 /** The version as the caller may see it; out of their reach it does not exist for them. */
@@ -50,5 +62,6 @@ export async function vreadResource(
   const found = await deps.store.vread(scope.q, scope.tenantId, type, id, vid);
   if (!found) throw notFound(`${type} resource version not found`);
   if (found.deleted) throw gone(`${type} resource version is a deletion`);
+  await checkCriteria(deps, scope, type, id);
   return shown(scope, 'vread', found);
 }

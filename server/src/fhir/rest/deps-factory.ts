@@ -1,5 +1,6 @@
 import { instanceSecret } from '../../platform/db/instance-secret.js';
 import type { Database, Queryable } from '../../platform/db/pool.js';
+import { FhirError } from '../../platform/http/operation-outcome.js';
 import type { BundleDeps } from '../bundle/process-bundle.js';
 import type { Definitions } from '../definitions/index.js';
 import type { Access } from '../interactions/access.js';
@@ -66,7 +67,11 @@ export async function createFhirDeps(opts: FhirDepsOptions): Promise<FhirDeps> {
       (
         await engine.search(
           scope.tenantId,
-          { ...request, restriction: searchRestriction(scope.access, scope.q) },
+          {
+            ...request,
+            params: withCriteria(scope.access, request.resourceType, request.params),
+            restriction: searchRestriction(scope.access, scope.q),
+          },
           selfPath,
           scope.q,
         )
@@ -75,13 +80,33 @@ export async function createFhirDeps(opts: FhirDepsOptions): Promise<FhirDeps> {
   return { db: opts.db, fhirBaseUrl: opts.fhirBaseUrl, deps, searcher, indexer, engine };
 }
 
+/** A type search narrowed by the caller's granular scope, if one applies. */
+function withCriteria(
+  access: Access,
+  type: string | undefined,
+  params: [string, string][],
+): [string, string][] {
+  const extra = type === undefined ? null : access.criteria(type, 's');
+  return extra ? [...params, ...extra] : params;
+}
+
 /** What a search may reach: searchable types only, bounded by the compartment, every entry vetted. */
 export function searchRestriction(access: Access, q: Queryable): SearchRestriction {
   return {
     patients: access.compartment(),
+    // Across types, a granularly scoped type is left out (or refused when named): its criteria
+    // are search parameters of that type alone.
     types: (types, explicit) => {
-      if (!explicit) return types.filter((t) => access.allows(t, 's'));
-      for (const t of types) access.require(t, 's', 'search');
+      if (!explicit) return types.filter((t) => access.allows(t, 's') && access.criteria(t, 's') === null);
+      for (const t of types) {
+        access.require(t, 's', 'search');
+        if (types.length > 1 && access.criteria(t, 's') !== null)
+          throw new FhirError(403, {
+            severity: 'error',
+            code: 'forbidden',
+            diagnostics: `Search ${t} on its own: this token reaches it only through a restricted scope`,
+          });
+      }
       return types;
     },
     filter: (entries) => access.viewMany('search', entries, q),
