@@ -1,4 +1,5 @@
-// Migrations are read from next to the compiled modules, so the build copies server/src/**/*.sql into server/dist.
+// Migrations and the demo data are read from next to the compiled modules, so the build copies
+// server/src/**/*.sql and server/src/demo/**/*.json into server/dist.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,10 +10,12 @@ const dist = path.join(root, 'server', 'dist');
 
 let copied = 0;
 for (const rel of fs.readdirSync(src, { recursive: true })) {
-  if (typeof rel !== 'string' || !rel.endsWith('.sql')) continue;
+  if (typeof rel !== 'string') continue;
+  const data = rel.endsWith('.json') && rel.split(path.sep)[0] === 'demo';
+  if (!rel.endsWith('.sql') && !data) continue;
   const target = path.join(dist, rel);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   fs.copyFileSync(path.join(src, rel), target);
   copied++;
 }
-console.log(`copied ${copied} SQL file(s) to server/dist`);
+console.log(`copied ${copied} SQL and data file(s) to server/dist`);

@@ -8,7 +8,7 @@ export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
   logLevel: string;
-  /** Tenant used until the identity layer supplies one per caller. */
+  /** The tenant created (and demo-seeded) at first start; failed authentications are audited in it. */
   defaultTenant: string;
   /** Public base URL used in Location headers and Bundle links. */
   baseUrl: string;

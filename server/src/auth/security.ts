@@ -13,7 +13,6 @@ import type { AccessPluginOptions } from './access/plugin.js';
 import { ReachResolver } from './access/reach.js';
 import { SecurityMetrics } from './access/security-metrics.js';
 import { AuditLog } from './audit/audit-log.js';
-import { ClientStore } from './identity/client-store.js';
 import { AuthServices, ISSUER_PATH } from './auth-services.js';
 import { oidcPlugin } from './oidc/plugin.js';
 import { providerViews } from './oidc/views.js';
@@ -49,15 +48,16 @@ export async function startSecurity(app: FastifyInstance, opts: SecurityOptions)
   app.addHook('onClose', async () => auditDb.close());
   const auditLog = new AuditLog(auditDb, { maxBatch: 500, lanes: opts.config.auditChains });
   const envelope = new Envelope(opts.keyring);
-  const signIn = new SignInAudit(auditLog, metrics, new ClientStore(db, envelope));
   const auth = new AuthServices({
     db,
     envelope,
     baseUrl: opts.config.baseUrl,
     fhirBaseUrl: opts.fhirBaseUrl,
     views: providerViews(`${ISSUER_PATH}/assets/pages.css`),
+    // Called from auth.start(), below, once signIn exists.
     onProvider: (provider) => signIn.watch(provider),
   });
+  const signIn = new SignInAudit(auditLog, metrics, auth.clients);
   await auth.start();
   app.addHook('onClose', async () => auth.stop());
 

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { FhirError, badRequest, notFound } from '../../platform/http/operation-outcome.js';
 import type { Database } from '../../platform/db/pool.js';
-import type { AuditLog } from '../audit/audit-log.js';
 import { auditEventsOf } from '../audit/entries.js';
 import type { LaunchContexts } from '../identity/launch-contexts.js';
 import { callerOf } from './caller-of.js';
@@ -10,7 +9,6 @@ import type { SecurityMetrics } from './security-metrics.js';
 
 export interface OperationsOptions {
   db: Database;
-  auditLog: AuditLog;
   reach: ReachResolver;
   launches: LaunchContexts;
   metrics: SecurityMetrics;

@@ -181,7 +181,6 @@ const accessPlugin: FastifyPluginAsync<AccessPluginOptions> = async (app, opts) 
 
   securityOperations(app, {
     db: auth.db,
-    auditLog: opts.auditLog,
     reach: opts.reach,
     launches: auth.launches,
     metrics,

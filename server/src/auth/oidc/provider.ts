@@ -186,12 +186,11 @@ export function createProvider(deps: ProviderDeps): Provider {
             stored.scope,
             backend ? 'backend' : 'interactive',
           ).join(' ');
-          const idle = backend ? TOKEN_TTL.clientCredentials : TOKEN_TTL.accessToken;
           return {
             scope,
             audience: fhirBaseUrl,
             accessTokenFormat: 'jwt',
-            accessTokenTTL: backend ? TOKEN_TTL.clientCredentials : idle,
+            accessTokenTTL: backend ? TOKEN_TTL.clientCredentials : TOKEN_TTL.accessToken,
             jwt: { sign: { alg: 'RS256' } },
           };
         },
