@@ -2,12 +2,15 @@ import type Provider from 'oidc-provider';
 import type { Envelope } from '../platform/crypto/envelope.js';
 import { instanceSecret } from '../platform/db/instance-secret.js';
 import type { Database } from '../platform/db/pool.js';
+import { FederationStore } from './federation/federation-store.js';
+import { Upstream } from './federation/upstream.js';
 import { AccountStore } from './identity/account-store.js';
 import { ClientStore } from './identity/client-store.js';
 import { LaunchContexts } from './identity/launch-contexts.js';
 import { SigningKeys, type SigningKeySet } from './identity/signing-keys.js';
 import { TenantPolicies } from './identity/tenant-policies.js';
 import { sweepExpiredArtifacts } from './oidc/adapter.js';
+import { InteractionStates } from './oidc/interaction-state.js';
 import { createProvider, type ProviderDeps } from './oidc/provider.js';
 import { AccessTokenVerifier } from './tokens/access-token.js';
 import { RevocationList } from './tokens/revocations.js';
@@ -40,6 +43,9 @@ export class AuthServices {
   readonly policies: TenantPolicies;
   readonly revocations: RevocationList;
   readonly signingKeys: SigningKeys;
+  readonly interactions: InteractionStates;
+  readonly federation: FederationStore;
+  readonly upstream: Upstream;
   verifier!: AccessTokenVerifier;
   cookieSecret = '';
   private current!: Provider;
@@ -57,6 +63,14 @@ export class AuthServices {
     this.policies = new TenantPolicies(opts.db);
     this.revocations = new RevocationList(opts.db);
     this.signingKeys = new SigningKeys(opts.db, opts.envelope);
+    this.interactions = new InteractionStates(opts.db);
+    this.federation = new FederationStore(opts.db, opts.envelope);
+    this.upstream = new Upstream(this.federationCallbackUrl);
+  }
+
+  /** Where tenants' identity providers send the browser back (registered there as the redirect URI). */
+  get federationCallbackUrl(): string {
+    return `${this.issuer}/federation/callback`;
   }
 
   get fhirBaseUrl(): string {

@@ -67,6 +67,7 @@ export async function startSecurity(app: FastifyInstance, opts: SecurityOptions)
     prefix: ISSUER_PATH,
     auth,
     events: signIn,
+    warn: (msg, detail) => app.log.warn(detail, msg),
     patients: new PatientFinder(db, opts.registry, reach),
     tenantName: async (tenantId) => {
       let name = tenantNames.get(tenantId);

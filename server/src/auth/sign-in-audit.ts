@@ -6,7 +6,7 @@ import type { AccessRecord } from './audit/events/index.js';
 import type { SecurityMetrics } from './access/security-metrics.js';
 import { accountSubject, parseAccountSubject, type Account } from './identity/account-store.js';
 import type { ClientStore } from './identity/client-store.js';
-import type { SignInEvents } from './oidc/sign-in-events.js';
+import type { SignInEvents, SignInFailure, SignInMethod } from './oidc/sign-in-events.js';
 
 /**
  * Sign-in, sign-out and token events into the tenant's audit log and the security metrics. These
@@ -25,12 +25,12 @@ export class SignInAudit implements SignInEvents {
 
   async loginSucceeded(
     account: Account,
-    at: { address: string; clientId: string; mfa: boolean },
+    at: { address: string; clientId: string; method: SignInMethod },
   ): Promise<void> {
     await this.write(account.tenantId, {
       action: 'login',
       outcome: 'success',
-      outcomeCode: at.mfa ? 'pwd-otp' : 'pwd',
+      outcomeCode: at.method,
       agent: agentOf(account, at),
       resources: [],
       patients: [],
@@ -40,7 +40,7 @@ export class SignInAudit implements SignInEvents {
   async loginFailed(
     tenantId: number,
     account: Account | null,
-    reason: 'invalid' | 'locked' | 'disabled' | 'mfa-invalid',
+    reason: SignInFailure,
     at: { address: string; clientId: string },
   ): Promise<void> {
     this.metrics.loginFailed(reason);

@@ -8,11 +8,13 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { verifyPassword } from '../../src/auth/credentials/passwords.js';
+import { FederationStore } from '../../src/auth/federation/federation-store.js';
 import { ClientStore } from '../../src/auth/identity/client-store.js';
 import { RETIRED_KEY_GRACE_SECONDS, SigningKeys } from '../../src/auth/identity/signing-keys.js';
 import { run } from '../../src/main.js';
 import { Envelope } from '../../src/platform/crypto/envelope.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { startUpstreamIdp, type UpstreamIdp } from './federation/upstream-idp.js';
 
 const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const keyring = [{ id: 'clitest', key: crypto.randomBytes(32) }];
@@ -620,6 +622,164 @@ describe('openvisit client create', () => {
       ]),
       /--client-id is 3-128 of/,
     );
+  });
+});
+
+describe('openvisit tenant federate', () => {
+  let idp: UpstreamIdp;
+  before(async () => {
+    idp = await startUpstreamIdp('http://127.0.0.1:9/oauth/federation/callback');
+  });
+  after(async () => idp?.close());
+
+  it('stores the provider sealed, prints the redirect URI, and links staff accounts by subject', async () => {
+    const set = await cli(
+      [
+        'tenant',
+        'federate',
+        'tenant-a',
+        '--issuer',
+        idp.issuer,
+        '--client-id',
+        idp.clientId,
+        '--name',
+        'Riverside SSO',
+        '--client-secret-stdin',
+      ],
+      { stdin: `${idp.clientSecret}\n` },
+    );
+    assert.equal(set.code, 0, set.err);
+    assert.match(set.out, /staff may sign in with Riverside SSO/);
+    assert.match(set.out, /redirect URI to register at the provider\s+http\S+\/oauth\/federation\/callback/);
+    assert.ok(!set.out.includes(idp.clientSecret), 'the secret is never printed');
+    const row = await t.db.query<{ federation: string }>(
+      t.tenantA,
+      'SELECT federation FROM auth_tenant_policy WHERE tenant_id = $1',
+      [t.tenantA],
+    );
+    const sealed = row.rows[0]?.federation ?? '';
+    assert.ok(sealed !== '' && !sealed.includes(idp.clientSecret), 'the client secret is sealed');
+    const stored = await new FederationStore(t.db, envelope).get(t.tenantA);
+    assert.equal(stored?.clientSecret, idp.clientSecret);
+    assert.equal(stored?.linkVerifiedEmail, false);
+
+    const user = await cli([
+      'user',
+      'create',
+      '--tenant',
+      'tenant-a',
+      '--username',
+      'dr.federated',
+      '--role',
+      'clinician',
+      '--external-subject',
+      'abc-123',
+    ]);
+    assert.equal(user.code, 0, user.err);
+    assert.match(user.out, new RegExp(`linked\\s+${idp.issuer.replace(/[.:/]/g, '\\$&')}\\|abc-123`));
+    assert.doesNotMatch(user.out, /password/i, 'a linked account gets no password');
+    const account = await t.db.query<{ password_hash: string | null; external_subject: string }>(
+      t.tenantA,
+      `SELECT password_hash, external_subject FROM auth_account WHERE tenant_id = $1 AND username = 'dr.federated'`,
+      [t.tenantA],
+    );
+    assert.equal(account.rows[0]?.password_hash, null);
+    assert.equal(account.rows[0]?.external_subject, `${idp.issuer}|abc-123`);
+
+    const twice = await cli([
+      'user',
+      'create',
+      '--tenant',
+      'tenant-a',
+      '--username',
+      'dr.other',
+      '--role',
+      'clinician',
+      '--external-subject',
+      'abc-123',
+    ]);
+    assert.equal(twice.code, 1, 'one identity links one account');
+    const patient = await cli([
+      'user',
+      'create',
+      '--tenant',
+      'tenant-a',
+      '--username',
+      'pat.fed',
+      '--role',
+      'patient',
+      '--external-subject',
+      'p-1',
+    ]);
+    assert.equal(patient.code, 2, 'federation is for staff');
+
+    const off = await cli(['tenant', 'federate', 'tenant-a', '--off']);
+    assert.equal(off.code, 0, off.err);
+    assert.equal(await new FederationStore(t.db, envelope).get(t.tenantA), null);
+    const unlinked = await cli([
+      'user',
+      'create',
+      '--tenant',
+      'tenant-a',
+      '--username',
+      'dr.late',
+      '--role',
+      'clinician',
+      '--external-subject',
+      'late-1',
+    ]);
+    assert.equal(unlinked.code, 1);
+    assert.match(unlinked.err, /has no identity provider/);
+  });
+
+  it('refuses an unreachable or non-HTTPS provider and a secret on the command line', async () => {
+    const unreachable = await cli(
+      [
+        'tenant',
+        'federate',
+        'tenant-a',
+        '--issuer',
+        'http://127.0.0.1:9/idp',
+        '--client-id',
+        'x',
+        '--name',
+        'X',
+        '--client-secret-stdin',
+      ],
+      { stdin: 'a-secret-long-enough-for-the-check\n' },
+    );
+    assert.equal(unreachable.code, 1);
+    assert.match(unreachable.err, /discovery document could not be read/);
+    const plain = await cli(
+      [
+        'tenant',
+        'federate',
+        'tenant-a',
+        '--issuer',
+        'http://idp.example.org',
+        '--client-id',
+        'x',
+        '--name',
+        'X',
+        '--client-secret-stdin',
+      ],
+      { stdin: 'a-secret-long-enough-for-the-check\n' },
+    );
+    assert.equal(plain.code, 2);
+    assert.match(plain.err, /https/);
+    const noSecret = await cli([
+      'tenant',
+      'federate',
+      'tenant-a',
+      '--issuer',
+      idp.issuer,
+      '--client-id',
+      'x',
+      '--name',
+      'X',
+    ]);
+    assert.equal(noSecret.code, 2);
+    assert.match(noSecret.err, /--client-secret-stdin is required/);
   });
 });
 

@@ -11,6 +11,7 @@ import {
 } from './common.js';
 import { keysRotate } from './keys-rotate.js';
 import { tenantCreate } from './tenant-create.js';
+import { tenantFederate } from './tenant-federate.js';
 import { userCreate } from './user-create.js';
 
 export type { CliIo } from './common.js';
@@ -18,6 +19,7 @@ export type { CliIo } from './common.js';
 /** The operator commands, in the order `openvisit help` lists them. */
 export const OPERATOR_COMMANDS: readonly OperatorCommand[] = [
   tenantCreate,
+  tenantFederate,
   userCreate,
   clientCreate,
   keysRotate,

@@ -5,6 +5,8 @@ import {
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
 } from '../credentials/password-policy.js';
+import { externalSubject as federatedSubject } from '../federation/config.js';
+import { FederationStore } from '../federation/federation-store.js';
 import { AccountError, AccountStore, normalizeUsername } from '../identity/account-store.js';
 import type { Database } from '../../platform/db/pool.js';
 import { isRole, ROLES, STAFF_ROLES, type Role } from '../policy/roles.js';
@@ -52,13 +54,14 @@ export const userCreate: OperatorCommand = {
   words: ['user', 'create'],
   usage:
     'user create --tenant <slug> --username <username> --role <role>[,<role>…] ' +
-    '[--fhir-user Patient/<id>] [--password-stdin]',
+    "[--fhir-user Patient/<id>] [--password-stdin] [--external-subject <sub at the tenant's provider>]",
   options: {
     tenant: { type: 'string' },
     username: { type: 'string' },
     role: { type: 'string', multiple: true },
     'fhir-user': { type: 'string' },
     'password-stdin': { type: 'boolean' },
+    'external-subject': { type: 'string' },
   },
   async run({ values, positionals }, ctx) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals.join(' ')}`);
@@ -75,32 +78,48 @@ export const userCreate: OperatorCommand = {
       );
     const roles = roleNames.filter(isRole);
     const fhirUser = stringOption(values, 'fhir-user')?.trim() || undefined;
+    const subject = stringOption(values, 'external-subject')?.trim() || undefined;
+    if (subject !== undefined && !roles.some((r) => STAFF_ROLES.includes(r)))
+      throw new UsageError('--external-subject is for staff accounts (federated sign-in is for staff)');
+    if (subject !== undefined && subject.length > 255)
+      throw new UsageError('--external-subject is at most 255 characters');
 
-    let password: string;
+    // A linked staff account signs in at the tenant's provider: no password unless one is given.
+    let password: string | undefined;
     let generated = false;
     if (values['password-stdin'] === true) {
       const line = await readFirstLine(ctx.io.stdin);
       if (line === null || line === '')
         throw new UsageError('--password-stdin: standard input held no password (one line expected)');
       password = line;
-    } else {
+    } else if (subject === undefined) {
       password = generatePassword(username);
       generated = true;
     }
 
     const { account, note } = await ctx.withDatabase(async (db) => {
       const tenant = await tenantId(db, slug);
+      let externalSubject: string | undefined;
+      if (subject !== undefined) {
+        const fed = await new FederationStore(db, ctx.envelope()).get(tenant);
+        if (!fed)
+          throw new CommandError(
+            `tenant ${slug} has no identity provider (set one: openvisit tenant federate ${slug} …)`,
+          );
+        externalSubject = federatedSubject(fed.issuer, subject);
+      }
       const store = new AccountStore(db, ctx.envelope());
       let created;
       try {
         created = await store.create(tenant, {
           username,
-          password,
           roles,
+          ...(password !== undefined ? { password } : {}),
           ...(fhirUser !== undefined ? { fhirUser } : {}),
+          ...(externalSubject !== undefined ? { externalSubject } : {}),
         });
       } catch (err) {
-        if (err instanceof AccountError) throw new CommandError(describe(err, username, slug));
+        if (err instanceof AccountError) throw new CommandError(describe(err, username, slug, subject !== undefined));
         throw err;
       }
       return { account: created, note: await fhirUserNote(db, tenant, slug, roles, fhirUser) };
@@ -113,22 +132,29 @@ export const userCreate: OperatorCommand = {
       `  roles     ${account.roles.join(', ')}`,
     ];
     if (account.fhirUser) lines.push(`  fhirUser  ${account.fhirUser}`);
+    if (account.externalSubject) lines.push(`  linked    ${account.externalSubject}`);
     if (generated)
       lines.push(
         `  password  ${password}`,
         'The password is shown only this once: hand it over securely; it cannot be shown again.',
       );
-    if (account.roles.some((r) => STAFF_ROLES.includes(r)))
+    if (account.externalSubject)
+      lines.push(
+        "Signs in with the tenant's identity provider; OpenVisit's own authenticator step follows unless the provider reports a second factor.",
+      );
+    else if (account.roles.some((r) => STAFF_ROLES.includes(r)))
       lines.push('Staff account: an authenticator app (TOTP) is enrolled at the first sign-in.');
     if (note) lines.push(`Note: ${note}`);
     ctx.io.out(lines.join('\n'));
   },
 };
 
-function describe(err: AccountError, username: string, slug: string): string {
+function describe(err: AccountError, username: string, slug: string, linked: boolean): string {
   switch (err.code) {
     case 'exists':
-      return `an account "${username}" already exists in tenant ${slug}`;
+      return linked
+        ? `an account "${username}", or one linked to that external subject, already exists in tenant ${slug}`
+        : `an account "${username}" already exists in tenant ${slug}`;
     case 'password-policy':
       return `password rejected: ${err.violations.map((v) => VIOLATIONS[v]).join('; ')}`;
     case 'invalid-role':

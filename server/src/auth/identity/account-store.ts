@@ -21,6 +21,8 @@ export interface Account {
   failedLogins: number;
   lockedUntil: Date | null;
   disabled: boolean;
+  /** `issuer|sub` of the identity at the tenant's provider this account signs in as (federation/). */
+  externalSubject: string | null;
 }
 
 export interface NewAccount {
@@ -29,6 +31,7 @@ export interface NewAccount {
   roles: readonly string[];
   fhirUser?: string;
   locale?: string;
+  externalSubject?: string;
 }
 
 export class AccountError extends Error {
@@ -54,10 +57,11 @@ type AccountRow = {
   failed_logins: number;
   locked_until: Date | null;
   disabled: boolean;
+  external_subject: string | null;
 };
 
 const COLUMNS = `tenant_id, id, username, roles, fhir_user, locale, password_hash, mfa_secret, mfa_confirmed,
-  mfa_last_step::text, failed_logins, locked_until, disabled`;
+  mfa_last_step::text, failed_logins, locked_until, disabled, external_subject`;
 const FHIR_USER = /^(Patient|Practitioner|RelatedPerson|Person)\/[A-Za-z0-9.-]{1,64}$/;
 const USERNAME = /^[a-z0-9][a-z0-9._@+-]{0,253}$/;
 
@@ -76,6 +80,7 @@ function toAccount(r: AccountRow): Account {
     failedLogins: r.failed_logins,
     lockedUntil: r.locked_until,
     disabled: r.disabled,
+    externalSubject: r.external_subject,
   };
 }
 
@@ -115,8 +120,8 @@ export class AccountStore {
     }
     const res = await this.db.query<AccountRow>(
       tenantId,
-      `INSERT INTO auth_account (tenant_id, id, username, password_hash, roles, fhir_user, locale)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (tenant_id, username) DO NOTHING
+      `INSERT INTO auth_account (tenant_id, id, username, password_hash, roles, fhir_user, locale, external_subject)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING
        RETURNING ${COLUMNS}`,
       [
         tenantId,
@@ -126,6 +131,7 @@ export class AccountStore {
         roles,
         input.fhirUser ?? null,
         input.locale ?? null,
+        input.externalSubject ?? null,
       ],
     );
     const row = res.rows[0];
@@ -149,6 +155,28 @@ export class AccountStore {
       [tenantId, id],
     );
     return res.rows[0] ? toAccount(res.rows[0]) : null;
+  }
+
+  /** The account linked to an identity at the tenant's provider (`issuer|sub`). */
+  async byExternalSubject(tenantId: number, externalSubject: string): Promise<Account | null> {
+    const res = await this.db.query<AccountRow>(
+      tenantId,
+      `SELECT ${COLUMNS} FROM auth_account WHERE tenant_id = $1 AND external_subject = $2`,
+      [tenantId, externalSubject],
+    );
+    return res.rows[0] ? toAccount(res.rows[0]) : null;
+  }
+
+  /** Links an account to a provider identity; false when it is already linked (to any identity). */
+  async linkExternalSubject(account: Account, externalSubject: string): Promise<boolean> {
+    const res = await this.db.query(
+      account.tenantId,
+      `UPDATE auth_account SET external_subject = $3, updated_at = now()
+       WHERE tenant_id = $1 AND id = $2 AND external_subject IS NULL
+         AND NOT EXISTS (SELECT 1 FROM auth_account WHERE tenant_id = $1 AND external_subject = $3)`,
+      [account.tenantId, account.id, externalSubject],
+    );
+    return res.rowCount === 1;
   }
 
   async bySubject(sub: string): Promise<Account | null> {

@@ -106,8 +106,13 @@ export async function destroyAccountArtifacts(db: Database, sub: string): Promis
   await db.global(`DELETE FROM oidc_artifact WHERE sub_hash = $1`, [digest(sub)]);
 }
 
-/** Removes artifacts that expired more than an hour ago (kept that long for reuse detection). */
+/**
+ * Removes artifacts that expired more than an hour ago (kept that long for reuse detection), and
+ * abandoned sign-in steps.
+ */
 export async function sweepExpiredArtifacts(db: Database): Promise<number> {
   const res = await db.global(`DELETE FROM oidc_artifact WHERE expires_at < now() - interval '1 hour'`);
+  await db.global(`DELETE FROM auth_interaction_state WHERE expires_at < now()`);
+  await db.global(`DELETE FROM auth_federation_request WHERE expires_at < now()`);
   return res.rowCount ?? 0;
 }

@@ -3,35 +3,34 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import { afterFailure, afterSuccess, isLocked } from '../credentials/lockout.js';
 import { dummyVerify, hashPassword, needsRehash, verifyPassword } from '../credentials/passwords.js';
-import { newTotpSecret, totpUri, verifyTotp } from '../credentials/totp.js';
+import { totpUri, verifyTotp } from '../credentials/totp.js';
 import { accountSubject, type Account, type AccountStore } from '../identity/account-store.js';
 import type { ClientStore, StoredClient } from '../identity/client-store.js';
-import { digest } from '../identity/digest.js';
 import type { LaunchContexts } from '../identity/launch-contexts.js';
 import {
   consentPage,
-  errorPage,
   loginPage,
   mfaEnrollPage,
   mfaVerifyPage,
   patientPickerPage,
-  pickLocale,
   qrSvg,
   type ConsentScope,
-  type Locale,
+  type LoginError,
 } from '../pages/index.js';
 import { parseScope } from '../policy/scopes.js';
 import { STAFF_ROLES } from '../policy/roles.js';
-import type { Database } from '../../platform/db/pool.js';
+import type { FederationLink } from '../federation/routes.js';
 import type { PatientChoice, PatientFinder } from '../access/patient-finder.js';
+import { pageReplies } from './page-replies.js';
 import { SMART_LAUNCH_SCOPES } from './provider.js';
+import { requireSecondFactor, type InteractionStates, type Stage } from './interaction-state.js';
 import type { SignInEvents } from './sign-in-events.js';
 
 export interface InteractionDeps {
   provider: () => Provider;
   /** Path of the issuer, e.g. `/oauth`. */
   basePath: string;
-  db: Database;
+  states: InteractionStates;
   accounts: AccountStore;
   clients: ClientStore;
   launches: LaunchContexts;
@@ -43,6 +42,8 @@ export interface InteractionDeps {
   grantLifetimeSeconds: (tenantId: number) => number;
   /** Patients a user may pick at a standalone launch that asks for `launch/patient`. */
   patients: PatientFinder;
+  /** The login page's link to the tenant's identity provider, when it has one (federation/). */
+  federationLink: (tenantId: number, uid: string) => Promise<{ federation: FederationLink } | null>;
 }
 
 /** The patient picked for this authorization, kept in the interaction's result. */
@@ -52,9 +53,8 @@ interface Picked {
 }
 
 type Form = Record<string, string | undefined>;
-type Stage = 'mfa-enroll' | 'mfa-verify';
+type MfaStage = Exclude<Stage, 'federated'>;
 const LANG_COOKIE = 'ov_lang';
-const STATE_TTL_SECONDS = 600;
 
 const formSchema = {
   type: 'object',
@@ -94,7 +94,7 @@ function scopeDescription(text: string): ConsentScope {
  * Lockout with backoff protects both factors; every outcome is reported to `events` (audit, metrics).
  */
 export function interactionRoutes(app: FastifyInstance, deps: InteractionDeps): void {
-  const { accounts, db } = deps;
+  const { accounts, states } = deps;
   const path = (uid: string, step = '') => `${deps.basePath}/interaction/${uid}${step ? `/${step}` : ''}`;
   const csrfFor = (uid: string) =>
     crypto.createHmac('sha256', deps.cookieSecret).update(`csrf:${uid}`).digest('base64url');
@@ -104,24 +104,7 @@ export function interactionRoutes(app: FastifyInstance, deps: InteractionDeps): 
     return want.length === got.length && crypto.timingSafeEqual(want, got);
   };
 
-  const localeOf = (req: FastifyRequest): Locale => {
-    const query = req.query as { lang?: string };
-    const cookie = /(?:^|;\s*)ov_lang=(en|es)/.exec(req.headers.cookie ?? '')?.[1];
-    return pickLocale(req.headers['accept-language'], query.lang ?? cookie);
-  };
-
-  const send = (reply: FastifyReply, body: string, formTargets: string[] = [], status = 200) => {
-    const formAction = ["'self'", ...formTargets].join(' ');
-    return reply
-      .status(status)
-      .header('content-type', 'text/html; charset=utf-8')
-      .header(
-        'content-security-policy',
-        `default-src 'none'; style-src 'self'; img-src 'self' data:; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
-      )
-      .header('cache-control', 'no-store')
-      .send(body);
-  };
+  const { localeOf, send, expired } = pageReplies(deps.stylesheetUrl);
 
   const pageBase = (req: FastifyRequest, uid: string) => ({
     locale: localeOf(req),
@@ -130,42 +113,11 @@ export function interactionRoutes(app: FastifyInstance, deps: InteractionDeps): 
     switchUrl: path(uid),
   });
 
-  const expired = (req: FastifyRequest, reply: FastifyReply) =>
-    send(
-      reply,
-      errorPage({
-        locale: localeOf(req),
-        assets: { stylesheetUrl: deps.stylesheetUrl },
-        switchUrl: req.url.split('?')[0] ?? '/',
-        title: 'expired',
-        requestId: req.id,
-      }),
-      [],
-      400,
-    );
-
   // Redirect targets of the app: the browser enforces form-action on the redirect after a post.
   const clientOrigins = (client: StoredClient | null): string[] => {
     const uris = (client?.metadata.redirect_uris as string[] | undefined) ?? [];
     return [...new Set(uris.flatMap((u) => (URL.canParse(u) ? [new URL(u).origin] : [])))];
   };
-
-  const loadState = async (uid: string) => {
-    const res = await db.global<{ tenant_id: number; account_id: string; stage: Stage }>(
-      `SELECT tenant_id, account_id, stage FROM auth_interaction_state WHERE uid_hash = $1 AND expires_at > now()`,
-      [digest(uid)],
-    );
-    return res.rows[0] ?? null;
-  };
-  const saveState = (uid: string, account: Account, stage: Stage) =>
-    db.global(
-      `INSERT INTO auth_interaction_state (uid_hash, tenant_id, account_id, stage, expires_at)
-       VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))
-       ON CONFLICT (uid_hash) DO UPDATE SET tenant_id = $2, account_id = $3, stage = $4, expires_at = EXCLUDED.expires_at`,
-      [digest(uid), account.tenantId, account.id, stage, STATE_TTL_SECONDS],
-    );
-  const clearState = (uid: string) =>
-    db.global(`DELETE FROM auth_interaction_state WHERE uid_hash = $1`, [digest(uid)]);
 
   /** The interaction behind the cookie, or null when it expired or belongs to another browser. */
   const details = async (req: FastifyRequest, reply: FastifyReply) => {
@@ -197,7 +149,7 @@ export function interactionRoutes(app: FastifyInstance, deps: InteractionDeps): 
     uid: string,
     client: StoredClient,
     extra: {
-      error?: 'invalid' | 'locked' | 'disabled' | 'required';
+      error?: LoginError;
       username?: string;
       retryAfterSeconds?: number;
     },
@@ -209,10 +161,12 @@ export function interactionRoutes(app: FastifyInstance, deps: InteractionDeps): 
         action: path(uid, 'login'),
         tenantName: await deps.tenantName(client.tenantId),
         clientName: String(client.metadata.client_name ?? client.clientId),
+        ...((await deps.federationLink(client.tenantId, uid)) ?? {}),
         ...extra,
       }),
       [],
-      extra.error ? 400 : 200,
+      // A failed federation is reported on arrival (a redirect), not in answer to a form.
+      extra.error && extra.error !== 'federation' ? 400 : 200,
     );
 
   const renderMfa = async (
@@ -220,7 +174,7 @@ export function interactionRoutes(app: FastifyInstance, deps: InteractionDeps): 
     reply: FastifyReply,
     uid: string,
     account: Account,
-    stage: Stage,
+    stage: MfaStage,
     error?: 'invalid-code' | 'locked',
     retryAfterSeconds?: number,
   ) => {
@@ -335,10 +289,27 @@ export function interactionRoutes(app: FastifyInstance, deps: InteractionDeps): 
       if (!found) return expired(req, reply);
       const { d, client } = found;
       if (d.prompt.name === 'login') {
-        const state = await loadState(uid);
-        const account = state ? await accounts.byId(state.tenant_id, state.account_id) : null;
-        if (state && account) return renderMfa(req, reply, uid, account, state.stage);
-        return renderLoginStep(req, reply, uid, client, {});
+        const state = await states.load(uid);
+        const account = state ? await accounts.byId(state.tenantId, state.accountId) : null;
+        if (state && account) {
+          if (state.stage !== 'federated') return renderMfa(req, reply, uid, account, state.stage);
+          // Back from the tenant's identity provider, which proved both factors (federation/).
+          await states.clear(uid);
+          return finish(
+            req,
+            reply,
+            {
+              login: {
+                accountId: accountSubject(account.tenantId, account.id),
+                amr: ['fed', 'mfa'],
+                acr: 'urn:openvisit:mfa',
+              },
+            },
+            false,
+          );
+        }
+        const failed = (req.query as { error?: string }).error === 'federation';
+        return renderLoginStep(req, reply, uid, client, failed ? { error: 'federation' } : {});
       }
       const picked = (d.result ?? {}) as Picked;
       if (!picked.ovPatient && (await pickAccount(d))) return renderPicker(req, reply, uid);
@@ -417,12 +388,11 @@ export function interactionRoutes(app: FastifyInstance, deps: InteractionDeps): 
 
     if (account.roles.some((r) => STAFF_ROLES.includes(r))) {
       // Staff: a second factor is required; enrol one on the first sign-in.
-      const stage: Stage = account.mfaConfirmed ? 'mfa-verify' : 'mfa-enroll';
-      if (stage === 'mfa-enroll') await accounts.setMfaSecret(account, newTotpSecret());
-      await saveState(uid, account, stage);
+      // Staff: a second factor is required.
+      await requireSecondFactor(states, accounts, uid, account, false);
       return reply.redirect(path(uid), 303);
     }
-    await deps.events.loginSucceeded(account, { ...at, mfa: false });
+    await deps.events.loginSucceeded(account, { ...at, method: 'pwd' });
     return finish(
       req,
       reply,
@@ -433,9 +403,10 @@ export function interactionRoutes(app: FastifyInstance, deps: InteractionDeps): 
 
   formRoute('mfa', async (req, reply, uid, form) => {
     const found = await details(req, reply);
-    const state = await loadState(uid);
-    if (!found || found.d.prompt.name !== 'login' || !state) return expired(req, reply);
-    const account = await accounts.byId(state.tenant_id, state.account_id);
+    const state = await states.load(uid);
+    if (!found || found.d.prompt.name !== 'login' || !state || state.stage === 'federated')
+      return expired(req, reply);
+    const account = await accounts.byId(state.tenantId, state.accountId);
     if (!account) return expired(req, reply);
     const at = { address: req.ip, clientId: found.client.clientId };
     const now = new Date();
@@ -456,15 +427,18 @@ export function interactionRoutes(app: FastifyInstance, deps: InteractionDeps): 
       return renderMfa(req, reply, uid, account, state.stage, 'invalid-code');
     }
     if (account.failedLogins > 0) await accounts.setThrottle(account, afterSuccess());
-    await clearState(uid);
-    await deps.events.loginSucceeded(account, { ...at, mfa: true });
+    await states.clear(uid);
+    await deps.events.loginSucceeded(account, {
+      ...at,
+      method: state.viaFederation ? 'fed-otp' : 'pwd-otp',
+    });
     return finish(
       req,
       reply,
       {
         login: {
           accountId: accountSubject(account.tenantId, account.id),
-          amr: ['pwd', 'otp'],
+          amr: [state.viaFederation ? 'fed' : 'pwd', 'otp'],
           acr: 'urn:openvisit:mfa',
         },
       },
@@ -510,7 +484,7 @@ export function interactionRoutes(app: FastifyInstance, deps: InteractionDeps): 
   formRoute('abort', async (req, reply, uid) => {
     const found = await details(req, reply);
     if (!found) return expired(req, reply);
-    await clearState(uid);
+    await states.clear(uid);
     return finish(
       req,
       reply,

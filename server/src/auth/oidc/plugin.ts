@@ -3,12 +3,15 @@ import type { PatientFinder } from '../access/patient-finder.js';
 import type { AuthServices } from '../auth-services.js';
 import { STYLESHEET } from '../pages/index.js';
 import { SUPPORTED_SCOPES } from '../policy/scopes.js';
+import { federationRoutes } from '../federation/routes.js';
 import { interactionRoutes } from './interaction-routes.js';
 import type { SignInEvents } from './sign-in-events.js';
 
 export interface OidcPluginOptions {
   auth: AuthServices;
   events: SignInEvents;
+  /** For what must reach operators but not users: why a federated sign-in failed. */
+  warn: (msg: string, detail: Record<string, unknown>) => void;
   tenantName: (tenantId: number) => Promise<string>;
   patients: PatientFinder;
 }
@@ -76,7 +79,7 @@ export const oidcPlugin: FastifyPluginAsync<OidcPluginOptions> = async (app, opt
     interactionRoutes(forms, {
       provider: () => auth.provider(),
       basePath,
-      db: auth.db,
+      states: auth.interactions,
       accounts: auth.accounts,
       clients: auth.clients,
       launches: auth.launches,
@@ -86,6 +89,25 @@ export const oidcPlugin: FastifyPluginAsync<OidcPluginOptions> = async (app, opt
       tenantName: opts.tenantName,
       grantLifetimeSeconds: (tenantId) => auth.policies.get(tenantId).sessionLifetimeSeconds,
       patients: opts.patients,
+      federationLink: async (tenantId, uid) => {
+        const fed = await auth.federation.get(tenantId);
+        return fed
+          ? { federation: { displayName: fed.displayName, url: `${basePath}/interaction/${uid}/federate` } }
+          : null;
+      },
+    });
+    federationRoutes(forms, {
+      provider: () => auth.provider(),
+      basePath,
+      callbackUrl: auth.federationCallbackUrl,
+      stylesheetUrl,
+      clients: auth.clients,
+      accounts: auth.accounts,
+      states: auth.interactions,
+      store: auth.federation,
+      upstream: auth.upstream,
+      events: opts.events,
+      log: opts.warn,
     });
   });
 

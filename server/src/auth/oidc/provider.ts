@@ -123,7 +123,8 @@ export function createProvider(deps: ProviderDeps): Provider {
         },
       };
     },
-    claims: { openid: ['sub'], fhirUser: ['fhirUser'] },
+    // amr/acr tell an app how the person signed in (password, TOTP, the tenant's provider).
+    claims: { openid: ['sub', 'acr', 'amr'], fhirUser: ['fhirUser'] },
     // SMART apps read fhirUser from the ID token, not from userinfo.
     conformIdTokenClaims: false,
     scopes: SMART_LAUNCH_SCOPES,

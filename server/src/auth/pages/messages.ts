@@ -35,6 +35,9 @@ export interface Messages {
   loginErrorLocked: string;
   /** {tenantName} */
   loginErrorDisabled: string;
+  loginErrorFederation: string;
+  loginFederationHeading: string;
+  loginFederationLink: string;
 
   // Authenticator enrolment
   mfaEnrollTitle: string;
@@ -157,6 +160,10 @@ const en: Messages = {
   loginErrorLocked:
     'There have been too many attempts to sign in, so signing in is paused for your security.',
   loginErrorDisabled: 'You can’t sign in with this account. Contact {tenantName} for help.',
+  loginErrorFederation:
+    'Signing in with {providerName} did not work, or that account has no access here. Try again, or contact your administrator.',
+  loginFederationHeading: 'Staff',
+  loginFederationLink: 'Sign in with {providerName}',
 
   mfaEnrollTitle: 'Set up two-step verification',
   mfaEnrollIntro:
@@ -261,6 +268,10 @@ const es: Messages = {
     'Se han producido demasiados intentos de inicio de sesión. Por su seguridad, el acceso está en pausa.',
   loginErrorDisabled:
     'No puede iniciar sesión con esta cuenta. Póngase en contacto con {tenantName} para obtener ayuda.',
+  loginErrorFederation:
+    'No se pudo iniciar sesión con {providerName}, o esa cuenta no tiene acceso aquí. Vuelva a intentarlo o póngase en contacto con su administrador.',
+  loginFederationHeading: 'Personal',
+  loginFederationLink: 'Iniciar sesión con {providerName}',
 
   mfaEnrollTitle: 'Configurar la verificación en dos pasos',
   mfaEnrollIntro:

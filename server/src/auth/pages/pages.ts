@@ -26,7 +26,7 @@ const present = (value: string | undefined): value is string => value !== undefi
 // ---------------------------------------------------------------------------------------------
 // Sign-in
 
-export type LoginError = 'invalid' | 'locked' | 'disabled' | 'required';
+export type LoginError = 'invalid' | 'locked' | 'disabled' | 'required' | 'federation';
 
 export interface LoginPageData extends FormPageContext {
   action: string;
@@ -39,6 +39,8 @@ export interface LoginPageData extends FormPageContext {
   error?: LoginError;
   /** With `locked`: how long until signing in is possible again. */
   retryAfterSeconds?: number;
+  /** Staff sign-in through the organisation's own identity provider, when the tenant has one. */
+  federation?: { displayName: string; url: string };
 }
 
 export function loginPage(d: LoginPageData): string {
@@ -64,6 +66,11 @@ export function loginPage(d: LoginPageData): string {
       break;
     case 'disabled':
       alert = errorAlert(errorId, [format(m.loginErrorDisabled, { tenantName: d.tenantName })]);
+      break;
+    case 'federation':
+      alert = errorAlert(errorId, [
+        format(m.loginErrorFederation, { providerName: d.federation?.displayName ?? d.tenantName }),
+      ]);
       break;
   }
   const username = textField({
@@ -93,13 +100,21 @@ export function loginPage(d: LoginPageData): string {
 ${password}
 ${button(m.loginSubmit, 'primary')}`,
   );
+  // A link, not a form: following it leaves for the provider, which a form's CSP would block.
+  const federation =
+    d.federation &&
+    html`<section class="federation" aria-labelledby="federation-heading">
+<h2 id="federation-heading">${m.loginFederationHeading}</h2>
+<p><a class="button button-secondary" href="${safeUrl(d.federation.url)}">${format(m.loginFederationLink, { providerName: d.federation.displayName })}</a></p>
+</section>`;
   return renderDocument(d, {
     title,
     hasError: alert !== undefined,
     main: html`<h1>${title}</h1>
 <p>${formatHtml(m.loginIntro, { clientName: strong(d.clientName) })}</p>
 ${alert}
-${form}`,
+${form}
+${federation}`,
   });
 }
 

@@ -150,6 +150,7 @@ describe('sign-in pages: structure and accessibility', () => {
     // Not about what was typed: announced, but no field is marked.
     assert.deepEqual(invalidIds(loginPage({ ...login, error: 'locked' })), []);
     assert.deepEqual(invalidIds(loginPage({ ...login, error: 'disabled' })), []);
+    assert.deepEqual(invalidIds(loginPage({ ...login, error: 'federation' })), []);
     assert.deepEqual(invalidIds(mfaVerifyPage({ ...en, action: '/m', error: 'invalid-code' })), ['code']);
     assert.deepEqual(invalidIds(mfaVerifyPage({ ...en, action: '/m', error: 'locked' })), []);
     const enroll = { ...en, action: '/e', secret: 'ABCD', otpauthUri: 'otpauth://totp/x' };
@@ -306,6 +307,26 @@ describe('sign-in pages: hostile values are escaped', () => {
     assert.ok(visibleText(emptyPicker ?? '').includes(`No patients match “${XSS_TEXT}”`));
     assert.ok(visibleText(error ?? '').includes(MIXED));
     assert.ok(visibleText(logout ?? '').includes(`${XSS_TEXT} asked to sign you out.`));
+  });
+
+  it('links to the tenant’s identity provider by name, never with a script URL', () => {
+    const login = { ...en, action: '/l', tenantName: 'T', clientName: 'C' };
+    const doc = loginPage({ ...login, federation: { displayName: '<b>SSO</b>', url: '/i/x/federate' } });
+    const links = tagsNamed(doc, 'a').filter((t) => !t.attrs.has('hreflang'));
+    assert.deepEqual(
+      links.map((t) => t.attrs.get('href')),
+      ['/i/x/federate'],
+    );
+    assert.ok(visibleText(doc).includes('Sign in with <b>SSO</b>'), 'the name is text, not markup');
+    const hostile = loginPage({ ...login, federation: { displayName: 'X', url: 'javascript:alert(1)' } });
+    assert.doesNotMatch(hostile, /javascript:/i);
+    assert.equal(
+      alertText(
+        loginPage({ ...login, error: 'federation', federation: { displayName: 'X', url: '/f' } }),
+      ).startsWith('Signing in with X did not work'),
+      true,
+    );
+    assert.ok(!loginPage(login).includes('federate'), 'no link without a provider');
   });
 
   it('keeps URLs it is given from becoming scripts', () => {

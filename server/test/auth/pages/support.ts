@@ -189,6 +189,21 @@ export function everyPage(locale: Locale): RenderedPage[] {
     },
     { name: 'login locked, no wait', doc: loginPage({ ...login, error: 'locked' }) },
     { name: 'login disabled', doc: loginPage({ ...login, error: 'disabled' }) },
+    {
+      name: 'login with the tenant’s identity provider',
+      doc: loginPage({
+        ...login,
+        federation: { displayName: 'Riverside SSO', url: '/interaction/Xyz123/federate' },
+      }),
+    },
+    {
+      name: 'login after a failed federated sign-in',
+      doc: loginPage({
+        ...login,
+        error: 'federation',
+        federation: { displayName: 'Riverside SSO', url: '/interaction/Xyz123/federate' },
+      }),
+    },
     { name: 'mfa enroll', doc: mfaEnrollPage({ ...enroll, qrSvg: QR }) },
     { name: 'mfa enroll, no QR', doc: mfaEnrollPage(enroll) },
     { name: 'mfa enroll invalid', doc: mfaEnrollPage({ ...enroll, qrSvg: QR, error: 'invalid-code' }) },
