@@ -5,6 +5,7 @@ export const GENESIS = Buffer.alloc(32);
 
 /**
  * entry_hash = sha256(previous || seq as 8 bytes big-endian || recorded (ISO text) || 0x00 || event).
+ * Appends compute it in SQL (`chain-writer.ts`); `openvisit audit verify` recomputes it here.
  * Every field an attacker could change is covered; the seq makes a removed or reordered entry break
  * the chain even when the removed entry's neighbours are intact.
  */
