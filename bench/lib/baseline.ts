@@ -34,7 +34,8 @@ function pgEnv(url: string): NodeJS.ProcessEnv {
   const u = new URL(url);
   return {
     ...process.env,
-    PGHOST: u.hostname,
+    // The transport the server uses: the socket directory of ?host= when the URL has one.
+    PGHOST: u.searchParams.get('host') ?? u.hostname,
     PGPORT: u.port || '5432',
     PGUSER: decodeURIComponent(u.username),
     PGPASSWORD: decodeURIComponent(u.password),

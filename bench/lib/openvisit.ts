@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../server/src/platform/net/free-port.js';
+import { embeddedDatabaseUrl } from '../../server/src/platform/db/embedded.js';
 
 export interface RunningServer {
   /** `http://127.0.0.1:PORT` */
@@ -109,8 +110,9 @@ export async function startOpenVisit(opts: StartOptions): Promise<RunningServer>
     adminUrl = u.toString();
   } else {
     const password = fs.readFileSync(path.join(dataDir, '.pg-password'), 'utf8').trim();
-    adminUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/postgres`;
-    databaseUrl = adminUrl.replace(/\/postgres$/, '/openvisit');
+    // As the server reaches its embedded PostgreSQL: through the Unix socket.
+    adminUrl = embeddedDatabaseUrl(password, pgPort, 'postgres');
+    databaseUrl = embeddedDatabaseUrl(password, pgPort, 'openvisit');
   }
   return {
     origin,

@@ -8,7 +8,8 @@ export async function psql(url: string, sql: string): Promise<string> {
   const u = new URL(url);
   const env = {
     ...process.env,
-    PGHOST: u.hostname,
+    // A socket directory given as ?host= (the embedded server's URLs) wins over the URL's host.
+    PGHOST: u.searchParams.get('host') ?? u.hostname,
     PGPORT: u.port || '5432',
     PGUSER: decodeURIComponent(u.username),
     PGPASSWORD: decodeURIComponent(u.password),
