@@ -11,11 +11,13 @@ export interface AuditRecord {
   patients?: readonly string[];
 }
 
-/** The stored text of one entry: the accesses of one batch. */
-export interface StoredEntry {
-  v: 2;
-  accesses: object[];
-}
+/**
+ * The stored text of one entry: the accesses of one batch. In v3 an access's `agent` (the same
+ * object for every request of one client and user) is stored once in `agents` and referred to by
+ * its index; v2 entries carry it in every access.
+ */
+export type StoredEntry =
+  { v: 2; accesses: object[] } | { v: 3; agents: object[]; accesses: (object & { agent?: number })[] };
 
 /**
  * Independent chains per tenant; appends to different lanes commit in parallel. One by default: on a
@@ -62,6 +64,24 @@ const APPEND = `WITH locked AS (
     SELECT $1, p, ins.id FROM ins, unnest($4::text[]) AS p)
   UPDATE audit_head h SET seq = ins.seq, entry_hash = ins.entry_hash FROM ins
   WHERE h.tenant_id = $1 AND h.lane = $2`;
+
+/** A batch as a v3 entry: each distinct agent once. */
+function entryOf(batch: Pending[]): StoredEntry {
+  const agents: object[] = [];
+  const index = new Map<string, number>();
+  const accesses = batch.map(({ record }) => {
+    const { agent, ...rest } = record.access as { agent?: unknown };
+    if (agent === undefined || agent === null || typeof agent !== 'object') return record.access;
+    const key = JSON.stringify(agent);
+    let i = index.get(key);
+    if (i === undefined) {
+      i = agents.push(agent) - 1;
+      index.set(key, i);
+    }
+    return { ...rest, agent: i };
+  });
+  return { v: 3, agents, accesses };
+}
 
 /**
  * Writes the hash chains of each tenant, in LANES parallel chains. Appends that arrive while a lane's
@@ -125,7 +145,7 @@ export class ChainWriter {
   private async write(tenantId: number, lane: number, batch: Pending[]): Promise<void> {
     const key = `${tenantId}/${lane}`;
     const recorded = new Date().toISOString();
-    const entry: StoredEntry = { v: 2, accesses: batch.map((p) => p.record.access) };
+    const entry = entryOf(batch);
     const patients = [...new Set(batch.flatMap((p) => p.record.patients ?? []))];
     const params = [tenantId, lane, recorded, patients.length > 0 ? patients : null, JSON.stringify(entry)];
     if (!this.started.has(key)) await this.startLane(tenantId, lane);

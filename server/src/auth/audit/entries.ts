@@ -17,8 +17,18 @@ export function auditEventsOf(
 ): (AuditEvent & { id: string })[] {
   const parsed = JSON.parse(text) as StoredEntry | (AuditEvent & { resourceType: 'AuditEvent' });
   if ('resourceType' in parsed) return [{ ...parsed, id: entryId }];
-  return parsed.accesses.map((a, i) => ({
-    ...buildAuditEvent({ ...(a as StoredAccess), observer: OBSERVER }, recorded),
+  return accessesOf(parsed).map((a, i) => ({
+    ...buildAuditEvent({ ...a, observer: OBSERVER }, recorded),
     id: `${entryId}-${i}`,
   }));
+}
+
+/** The accesses of an entry, each with its agent. */
+export function accessesOf(entry: StoredEntry): StoredAccess[] {
+  if (entry.v === 2) return entry.accesses as StoredAccess[];
+  // Stored by chain-writer.ts from StoredAccess records: only `agent` differs.
+  return entry.accesses.map(
+    (a) =>
+      (typeof a.agent === 'number' ? { ...a, agent: entry.agents[a.agent] } : a) as unknown as StoredAccess,
+  );
 }
