@@ -43,10 +43,14 @@ export async function startSecurity(app: FastifyInstance, opts: SecurityOptions)
   const { db } = opts;
   const metrics = new SecurityMetrics(app.metrics);
   // Appends get connections of their own: queued behind the reads they audit, every read would
-  // wait for the reads after it.
-  const auditDb = new Database(db.url, { max: opts.config.auditChains + 1 });
-  app.addHook('onClose', async () => auditDb.close());
+  // wait for the reads after it. One more for the patient index, one for reading the log.
+  const auditDb = new Database(db.url, { max: opts.config.auditChains + 2 });
   const auditLog = new AuditLog(auditDb, { maxBatch: 500, lanes: opts.config.auditChains });
+  auditLog.startIndexing();
+  app.addHook('onClose', async () => {
+    await auditLog.stopIndexing();
+    await auditDb.close();
+  });
   const envelope = new Envelope(opts.keyring);
   const auth = new AuthServices({
     db,

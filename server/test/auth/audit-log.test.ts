@@ -85,6 +85,24 @@ describe('audit log', () => {
     );
     assert.ok(per.rows.length > 1, 'more than one chain was used');
     for (const r of per.rows) assert.equal(r.n, r.max, `chain ${r.lane} is gap-free`);
+    // The patient index covers every chain: one row per (patient, entry) that names it.
+    await lanes.indexPatients(tenant);
+    const expected = await owner.query<{ n: string }>(
+      `SELECT count(*)::text AS n FROM (SELECT DISTINCT p, id FROM audit_log, unnest(patients) AS p WHERE tenant_id = $1) x`,
+      [tenant],
+    );
+    const indexed = await owner.query<{ n: string }>(
+      'SELECT count(*)::text AS n FROM audit_patient WHERE tenant_id = $1',
+      [tenant],
+    );
+    assert.equal(indexed.rows[0]?.n, expected.rows[0]?.n);
+    const l3 = await lanes.entriesOfPatient(tenant, 'Patient/l3', { before: null, limit: 500 });
+    assert.equal(
+      l3
+        .flatMap((r) => auditEventsOf(r.event, r.recorded, r.seq))
+        .filter((e) => (e.entity ?? []).some((x) => x.what?.reference === 'Patient/l3')).length,
+      40,
+    );
     const target = per.rows[per.rows.length - 1];
     assert.ok(target);
     await owner.query(
@@ -115,7 +133,17 @@ describe('audit log', () => {
     assert.deepEqual(await log.verify(tenant), { ok: true, entries: n });
     const all = await events(owner, tenant);
     assert.equal(all.length, 120);
-    // "who accessed my record": the patients index finds the entries, the entries name the accesses.
+    // "who accessed my record": before the patient index catches up, the entries are found by
+    // their patients; after, through the index; the same either way.
+    const whoAccessed = async () =>
+      (await log.entriesOfPatient(tenant, 'Patient/p1', { before: null, limit: 1000 }))
+        .flatMap((r) => auditEventsOf(r.event, r.recorded, r.seq))
+        .filter((e) => (e.entity ?? []).some((x) => x.what?.reference === 'Patient/p1'));
+    const unindexed = await whoAccessed();
+    assert.equal(unindexed.length, 30);
+    assert.equal(await log.indexPatients(tenant), n, 'every entry indexed once');
+    assert.equal(await log.indexPatients(tenant), 0, 'and not again');
+    assert.deepEqual(await whoAccessed(), unindexed);
     const mine = await owner.query<Row>(
       `SELECT l.seq::text, l.event, l.recorded FROM audit_patient p
        JOIN audit_log l ON l.tenant_id = p.tenant_id AND l.id = p.entry_id

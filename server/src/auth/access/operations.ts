@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { FhirError, badRequest, notFound } from '../../platform/http/operation-outcome.js';
 import type { Database } from '../../platform/db/pool.js';
+import type { AuditLog } from '../audit/audit-log.js';
 import { auditEventsOf } from '../audit/entries.js';
 import type { LaunchContexts } from '../identity/launch-contexts.js';
 import { callerOf } from './caller-of.js';
@@ -9,6 +10,7 @@ import type { SecurityMetrics } from './security-metrics.js';
 
 export interface OperationsOptions {
   db: Database;
+  auditLog: AuditLog;
   reach: ReachResolver;
   launches: LaunchContexts;
   metrics: SecurityMetrics;
@@ -92,24 +94,26 @@ export function securityOperations(app: FastifyInstance, opts: OperationsOptions
       throw forbidden('Audit events can be searched for a patient whose record you may see');
     const count = Math.min(Math.max(Number(q._count ?? 50) || 50, 1), 200);
     const before = q._before !== undefined && /^\d{1,18}$/.test(q._before) ? q._before : null;
-    const rows = await opts.db.query<{ seq: string; event: string; recorded: Date }>(
-      caller.tenantId,
+    const rows =
       patient === undefined
-        ? `SELECT l.id::text AS seq, l.event, l.recorded FROM audit_log l
-           WHERE l.tenant_id = $1 AND ($3::bigint IS NULL OR l.id < $3::bigint) AND $2::text IS NULL
-           ORDER BY l.id DESC LIMIT $4`
-        : `SELECT l.id::text AS seq, l.event, l.recorded FROM audit_patient p
-           JOIN audit_log l ON l.tenant_id = p.tenant_id AND l.id = p.entry_id
-           WHERE p.tenant_id = $1 AND p.patient = $2 AND ($3::bigint IS NULL OR p.entry_id < $3::bigint)
-           ORDER BY p.entry_id DESC LIMIT $4`,
-      [caller.tenantId, patient === undefined ? null : `Patient/${patient}`, before, count + 1],
-    );
-    const page = rows.rows.slice(0, count);
+        ? (
+            await opts.db.query<{ seq: string; event: string; recorded: Date }>(
+              caller.tenantId,
+              `SELECT l.id::text AS seq, l.event, l.recorded FROM audit_log l
+               WHERE l.tenant_id = $1 AND ($2::bigint IS NULL OR l.id < $2::bigint)
+               ORDER BY l.id DESC LIMIT $3`,
+              [caller.tenantId, before, count + 1],
+            )
+          ).rows
+        : await opts.auditLog.entriesOfPatient(caller.tenantId, `Patient/${patient}`, {
+            before,
+            limit: count + 1,
+          });
+    const page = rows.slice(0, count);
     const self = `${opts.fhirBaseUrl}/AuditEvent?${new URLSearchParams({ ...(patient ? { patient: `Patient/${patient}` } : {}), _count: String(count) })}`;
     const links = [{ relation: 'self', url: self }];
     const last = page[page.length - 1];
-    if (rows.rows.length > count && last)
-      links.push({ relation: 'next', url: `${self}&_before=${last.seq}` });
+    if (rows.length > count && last) links.push({ relation: 'next', url: `${self}&_before=${last.seq}` });
     const reference = patient === undefined ? undefined : `Patient/${patient}`;
     const entries = page
       .flatMap((r) => auditEventsOf(r.event, r.recorded, r.seq))

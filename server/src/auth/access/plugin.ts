@@ -181,6 +181,7 @@ const accessPlugin: FastifyPluginAsync<AccessPluginOptions> = async (app, opts) 
 
   securityOperations(app, {
     db: auth.db,
+    auditLog: opts.auditLog,
     reach: opts.reach,
     launches: auth.launches,
     metrics,

@@ -1,6 +1,7 @@
 import type { Database, Queryable } from '../../platform/db/pool.js';
 import { GENESIS, entryHash } from './chain.js';
 import { ChainWriter, LANES, type AuditRecord, type HeadRow } from './chain-writer.js';
+import { ENTRIES_OF_PATIENT, indexPatients } from './patient-index.js';
 
 export type { AuditRecord, StoredEntry } from './chain-writer.js';
 export { LANES } from './chain-writer.js';
@@ -19,6 +20,10 @@ const PAGE = 5000;
  */
 export class AuditLog {
   private readonly writer: ChainWriter;
+  /** Tenants appended to since their patients were last indexed. */
+  private readonly unindexed = new Set<number>();
+  private indexTimer: NodeJS.Timeout | undefined;
+  private indexing: Promise<void> | undefined;
 
   constructor(
     private readonly db: Database,
@@ -28,7 +33,58 @@ export class AuditLog {
   }
 
   append(tenantId: number, record: AuditRecord): Promise<void> {
+    if (record.patients && record.patients.length > 0) this.unindexed.add(tenantId);
     return this.writer.append(tenantId, record);
+  }
+
+  /**
+   * Indexes the patients of committed entries in the background: every `intervalMs` for the tenants
+   * this process appended to, and now and then for every tenant (entries of a node that stopped).
+   */
+  startIndexing(intervalMs = 1000, sweepEvery = 60): void {
+    let ticks = 0;
+    this.indexTimer = setInterval(() => {
+      if (this.indexing) return;
+      const sweep = ticks++ % sweepEvery === 0;
+      this.indexing = this.indexTenants(sweep)
+        .catch(() => undefined) // retried at the next tick
+        .finally(() => (this.indexing = undefined));
+    }, intervalMs);
+    this.indexTimer.unref();
+  }
+
+  async stopIndexing(): Promise<void> {
+    if (this.indexTimer) clearInterval(this.indexTimer);
+    await this.indexing;
+  }
+
+  private async indexTenants(all: boolean): Promise<void> {
+    const tenants = all
+      ? (await this.db.global<{ id: number }>('SELECT id FROM tenant')).rows.map((r) => r.id)
+      : [...this.unindexed];
+    for (const tenantId of tenants) {
+      this.unindexed.delete(tenantId);
+      await indexPatients(this.db, tenantId);
+    }
+  }
+
+  /** Indexes the patients of every committed entry of the tenant not indexed yet. */
+  indexPatients(tenantId: number): Promise<number> {
+    return indexPatients(this.db, tenantId);
+  }
+
+  /** The newest entries that touched `patient` (`Patient/<id>`), indexed or not yet, below entry `before`. */
+  async entriesOfPatient(
+    tenantId: number,
+    patient: string,
+    opts: { before: string | null; limit: number },
+  ): Promise<{ seq: string; event: string; recorded: Date }[]> {
+    const res = await this.db.query<{ seq: string; event: string; recorded: Date }>(
+      tenantId,
+      ENTRIES_OF_PATIENT,
+      [tenantId, patient, opts.before, opts.limit],
+    );
+    return res.rows;
   }
 
   /** Recomputes each lane's chain and compares it with every stored entry and the lane's head. */

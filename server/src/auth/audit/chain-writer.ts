@@ -58,10 +58,7 @@ const APPEND = `WITH locked AS (
     SELECT $1, $2, seq + 1, $3::text::timestamptz, $4::text[], $5::text,
            sha256(entry_hash || int8send(seq + 1) || convert_to($3::text, 'UTF8') || '\\x00'::bytea
                   || convert_to($5::text, 'UTF8'))
-    FROM locked RETURNING id, seq, entry_hash),
-  pat AS (
-    INSERT INTO audit_patient (tenant_id, patient, entry_id)
-    SELECT $1, p, ins.id FROM ins, unnest($4::text[]) AS p)
+    FROM locked RETURNING id, seq, entry_hash)
   UPDATE audit_head h SET seq = ins.seq, entry_hash = ins.entry_hash FROM ins
   WHERE h.tenant_id = $1 AND h.lane = $2`;
 
@@ -154,11 +151,13 @@ export class ChainWriter {
     throw new Error('audit chain head missing');
   }
 
-  /** Creates the lane's head (the chain's start) unless it exists. */
+  /** Creates the lane's head (the chain's start) and its patient-index cursor unless they exist. */
   private async startLane(tenantId: number, lane: number): Promise<void> {
     await this.db.query(
       tenantId,
-      `INSERT INTO audit_head (tenant_id, lane, seq, entry_hash) VALUES ($1, $2, 0, $3)
+      `WITH head AS (INSERT INTO audit_head (tenant_id, lane, seq, entry_hash) VALUES ($1, $2, 0, $3)
+                     ON CONFLICT (tenant_id, lane) DO NOTHING)
+       INSERT INTO audit_patient_cursor (tenant_id, lane, indexed_seq) VALUES ($1, $2, 0)
        ON CONFLICT (tenant_id, lane) DO NOTHING`,
       [tenantId, lane, GENESIS],
     );

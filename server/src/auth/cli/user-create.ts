@@ -119,7 +119,8 @@ export const userCreate: OperatorCommand = {
           ...(externalSubject !== undefined ? { externalSubject } : {}),
         });
       } catch (err) {
-        if (err instanceof AccountError) throw new CommandError(describe(err, username, slug, subject !== undefined));
+        if (err instanceof AccountError)
+          throw new CommandError(describe(err, username, slug, subject !== undefined));
         throw err;
       }
       return { account: created, note: await fhirUserNote(db, tenant, slug, roles, fhirUser) };
