@@ -257,7 +257,14 @@ export class RequestAccess implements Access {
       // Whose record it is and what consents say read references and codes only: the native parser
       // will do. Limiting elements re-serializes, so it keeps decimals exactly (lossless parser).
       const parsed = () => (resource ??= JSON.parse(v.content) as Resource);
-      const patients = type === 'Patient' ? [v.id] : record ? this.patientsOf.of(parsed()) : [];
+      const patients =
+        type === 'Patient'
+          ? [v.id]
+          : !record
+            ? []
+            : v.patients
+              ? [...v.patients]
+              : this.patientsOf.of(parsed());
       return { v, record, elements, parsed, patients };
     });
     const others = new Set<string>();

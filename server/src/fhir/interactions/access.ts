@@ -12,6 +12,8 @@ export interface ResourceView {
   resourceType: string;
   id: string;
   content: string;
+  /** Whose record it is (patient ids), when the caller read that with the content (search pages). */
+  patients?: readonly string[];
 }
 
 /**

@@ -36,10 +36,15 @@ export interface SearchEngineDeps {
 type PageRow = ResourceRow & Record<`k${number}`, string | null>;
 
 /** FHIR R4 search over the index tables; see README.md in this folder. */
+/** How every page query of page-sql.ts starts. */
+const ROW_COLUMNS = 'SELECT r.rid, r.res_type, r.id, r.content';
+
 export class SearchEngine {
   private readonly ctx: ParseContext;
   private readonly codec: CursorCodec;
   private readonly subsetter: Subsetter;
+  /** The select-list entry that reads the patients of a row (`r`) from the search index. */
+  private readonly patientsColumn: string;
   private readonly statements = new StatementNames();
 
   constructor(private readonly deps: SearchEngineDeps) {
@@ -49,6 +54,14 @@ export class SearchEngine {
       baseUrl: deps.fhirBaseUrl,
       covered: coveredParams(deps.defs),
     };
+    const compartmentIds = [...patientCompartmentParams()].flatMap(([type, codes]) =>
+      codes.filter((c) => deps.registry.has(type, c)).map((c) => deps.registry.id(type, c)),
+    );
+    this.patientsColumn =
+      compartmentIds.length === 0
+        ? ', NULL::text[] AS patients'
+        : `, ARRAY(SELECT DISTINCT i.target_id FROM idx_reference i WHERE i.rid = r.rid` +
+          ` AND i.param_id IN (${compartmentIds.join(', ')}) AND i.target_type = 'Patient') AS patients`;
     const secret = deps.cursorSecret ?? crypto.randomBytes(32);
     this.codec = new CursorCodec(typeof secret === 'string' ? Buffer.from(secret) : secret);
     this.subsetter = new Subsetter(deps.defs);
@@ -73,11 +86,15 @@ export class SearchEngine {
     const countOnly = ps.count === 0 || ps.summary === 'count';
     const all = this.deps.defs.resourceTypes.length;
 
+    // A filtering caller (the access policy) learns whose record each row is from the index, in the
+    // statement that reads it: no parsing of every resource, and no other version's references.
+    const extra = req.restriction?.filter ? this.patientsColumn : '';
     let rows: PageRow[] = [];
     let more = false;
     if (!countOnly) {
       const page = pageSql(ps, tenantId, cursor, ps.count + 1, all);
-      rows = (await this.exec<PageRow>(q, tenantId, page.sql, page.values, page.fixedPlan)).rows;
+      const sql = page.sql.replace(ROW_COLUMNS, `${ROW_COLUMNS}${extra}`);
+      rows = (await this.exec<PageRow>(q, tenantId, sql, page.values, page.fixedPlan)).rows;
       more = rows.length > ps.count;
       rows = rows.slice(0, ps.count);
       if (cursor?.dir === 'prev') rows.reverse();
@@ -109,23 +126,18 @@ export class SearchEngine {
             this.deps.registry,
             ps.includes,
             rows,
+            extra,
           )
         : [];
     const subset = (r: ResourceRow) => this.subsetter.apply(r.content, r.res_type, ps.summary, ps.elements);
-    const unfiltered = [
-      ...rows.map((r) => ({
-        resourceType: r.res_type,
-        id: r.id,
-        content: subset(r),
-        mode: 'match' as const,
-      })),
-      ...included.map((r) => ({
-        resourceType: r.res_type,
-        id: r.id,
-        content: subset(r),
-        mode: 'include' as const,
-      })),
-    ];
+    const entry = (r: ResourceRow, mode: 'match' | 'include') => ({
+      resourceType: r.res_type,
+      id: r.id,
+      content: subset(r),
+      mode,
+      ...(r.patients !== undefined ? { patients: r.patients ?? [] } : {}),
+    });
+    const unfiltered = [...rows.map((r) => entry(r, 'match')), ...included.map((r) => entry(r, 'include'))];
     const entries = req.restriction?.filter
       ? await this.filtered(unfiltered, req.restriction.filter)
       : unfiltered;
@@ -155,10 +167,7 @@ export class SearchEngine {
     const ps = this.restrict(parseSearch(this.ctx, req), req);
     const sorted: ParsedSearch = { ...ps, sort: [] };
     const built = pageSql(sorted, tenantId, undefined, opts.limit, this.deps.defs.resourceTypes.length);
-    const sql = built.sql.replace(
-      'SELECT r.rid, r.res_type, r.id, r.content',
-      'SELECT r.rid, r.res_type, r.id',
-    );
+    const sql = built.sql.replace(ROW_COLUMNS, 'SELECT r.rid, r.res_type, r.id');
     const res = await this.exec<ResourceRow>(opts.q, tenantId, sql, built.values, built.fixedPlan);
     return res.rows.map((r) => ({ resourceType: r.res_type, id: r.id, rid: String(r.rid) }));
   }

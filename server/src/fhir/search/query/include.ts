@@ -8,6 +8,8 @@ export type ResourceRow = {
   res_type: string;
   id: string;
   content: string;
+  /** Present when the query asked for it (SearchEngine's patient column). */
+  patients?: string[] | null;
 };
 
 export type RunQuery = (sql: string, values: unknown[]) => Promise<ResourceRow[]>;
@@ -29,9 +31,10 @@ function includeSql(
   from: ResourceRow[],
   p: SqlParams,
   limit: number,
+  extraColumns: string,
 ): string | undefined {
   if (ids.length === 0) return undefined;
-  const cols = 'r.rid, r.res_type, r.id, r.content';
+  const cols = `r.rid, r.res_type, r.id, r.content${extraColumns}`;
   const target = spec.targetType ? ` AND i.target_type = ${p.add(spec.targetType, 'text')}` : '';
   if (!spec.rev) {
     const rids = from.filter((r) => r.res_type === spec.sourceType).map((r) => r.rid);
@@ -60,6 +63,8 @@ export async function loadIncludes(
   registry: SearchParamRegistry,
   specs: IncludeSpec[],
   matches: ResourceRow[],
+  /** More columns of `r` to read (`, <expr> AS name`), as the page's rows have them. */
+  extraColumns = '',
 ): Promise<ResourceRow[]> {
   const seen = new Set(matches.map((m) => m.rid));
   const included: ResourceRow[] = [];
@@ -72,7 +77,7 @@ export async function loadIncludes(
       const room = MAX_INCLUDED - included.length - added.length;
       if (room <= 0) break;
       const p = new SqlParams(tenantId);
-      const sql = includeSql(spec, paramIds(registry, spec), frontier, p, room);
+      const sql = includeSql(spec, paramIds(registry, spec), frontier, p, room, extraColumns);
       if (!sql) continue;
       for (const row of await run(sql, p.values)) {
         if (seen.has(row.rid)) continue;

@@ -17,6 +17,11 @@ export interface ResultEntry {
   resourceType: string;
   id: string;
   content: string;
+  /**
+   * With a restriction's filter: the ids of the patients whose record the resource is, read from the
+   * search index in the statement that read the content (so they describe that very version).
+   */
+  patients?: readonly string[];
 }
 
 export interface SearchRestriction {
