@@ -256,6 +256,35 @@ describe('access policy on every FHIR interaction', () => {
     assert.equal(res.status, 404);
   });
 
+  it('a search that leaves the subject out of its results still knows whose record each entry is', async () => {
+    // _elements drops Observation.subject from what is shown, not from whose record it is.
+    const own = await s.as(patientA, 'GET', '/Observation?_elements=code');
+    assert.equal(own.status, 200);
+    const ids = (own.body.entry ?? []).map((e: FhirJson) => e.resource.id);
+    assert.ok(ids.includes(refs.obsA), 'the patient sees their own observation');
+    assert.ok(!ids.includes(refs.obsB), 'and not another patient’s');
+    assert.equal(
+      own.body.entry.find((e: FhirJson) => e.resource.id === refs.obsA).resource.subject,
+      undefined,
+    );
+    const searched = await s.as(clinician, 'GET', `/Observation?_id=${refs.obsA}&_elements=code`);
+    assert.equal(searched.status, 200);
+    const audit = await s.as(patientA, 'GET', `/AuditEvent?patient=Patient/${refs.A}&_count=200`);
+    const searches = audit.body.entry
+      .map((e: FhirJson) => e.resource)
+      .filter((r: FhirJson) => r.agent?.some((a: FhirJson) => a.who?.reference === `Practitioner/${refs.p1}`))
+      .filter((r: FhirJson) =>
+        (r.entity ?? []).some(
+          (x: FhirJson) => typeof x.query === 'string' && atob(x.query).includes('_elements=code'),
+        ),
+      );
+    assert.equal(
+      searches.length,
+      1,
+      'the clinician’s search is audited against the patient whose record it showed',
+    );
+  });
+
   it('patients see who accessed their record, and only their own', async () => {
     const mine = await s.as(patientA, 'GET', `/AuditEvent?patient=Patient/${refs.A}`);
     assert.equal(mine.status, 200);
