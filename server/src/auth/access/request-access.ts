@@ -57,6 +57,8 @@ function boundOf(reach: Reach): readonly string[] {
  * access to a patient's record and every denial.
  */
 export class RequestAccess implements Access {
+  /** Whose record each search result is decides its reach, consents and audit entities. */
+  readonly wantsPatients = true;
   private readonly bound: readonly string[] | null;
   /** Patients of resources checked before a write (update, patch, delete), for its audit record. */
   private readonly pending = new Map<string, string[]>();

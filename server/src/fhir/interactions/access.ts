@@ -42,6 +42,11 @@ export interface Access {
    * never through a second connection the request would wait for while holding the first.
    */
   view(action: AccessAction, version: ResourceView, q: Queryable): Promise<string | null>;
+  /**
+   * Whether `viewMany` wants search results to say whose record each is (`ResourceView.patients`),
+   * which the search reads from its index at some cost.
+   */
+  readonly wantsPatients: boolean;
   /** Search or history results, matches and includes alike: for each, the text to show or null. */
   viewMany(action: AccessAction, entries: readonly ResourceView[], q: Queryable): Promise<(string | null)[]>;
   /**
@@ -67,6 +72,7 @@ export const OPEN_ACCESS: Access = {
   compartment: () => null,
   criteria: () => null,
   view: async (_action, v) => v.content,
+  wantsPatients: false,
   viewMany: async (_action, entries) => entries.map((e) => e.content),
   write: async (_action, resource) => resource,
   wrote: () => undefined,

@@ -110,5 +110,6 @@ export function searchRestriction(access: Access, q: Queryable): SearchRestricti
       return types;
     },
     filter: (entries) => access.viewMany('search', entries, q),
+    filterWantsPatients: access.wantsPatients,
   };
 }

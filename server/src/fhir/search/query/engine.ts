@@ -60,8 +60,10 @@ export class SearchEngine {
     this.patientsColumn =
       compartmentIds.length === 0
         ? ', NULL::text[] AS patients'
-        : `, ARRAY(SELECT DISTINCT i.target_id FROM idx_reference i WHERE i.rid = r.rid` +
-          ` AND i.param_id IN (${compartmentIds.join(', ')}) AND i.target_type = 'Patient') AS patients`;
+        : // `+ 0`: the parameter list filters the rid's few index rows; as an index condition it
+          // would be one index descent per parameter.
+          `, ARRAY(SELECT i.target_id FROM idx_reference i WHERE i.rid = r.rid AND i.target_type = 'Patient'` +
+          ` AND i.param_id + 0 IN (${compartmentIds.join(', ')})) AS patients`;
     const secret = deps.cursorSecret ?? crypto.randomBytes(32);
     this.codec = new CursorCodec(typeof secret === 'string' ? Buffer.from(secret) : secret);
     this.subsetter = new Subsetter(deps.defs);
@@ -88,7 +90,7 @@ export class SearchEngine {
 
     // A filtering caller (the access policy) learns whose record each row is from the index, in the
     // statement that reads it: no parsing of every resource, and no other version's references.
-    const extra = req.restriction?.filter ? this.patientsColumn : '';
+    const extra = req.restriction?.filterWantsPatients ? this.patientsColumn : '';
     let rows: PageRow[] = [];
     let more = false;
     if (!countOnly) {

@@ -37,6 +37,8 @@ export interface SearchRestriction {
    * (maybe fewer elements) or null to leave it out.
    */
   filter?: (entries: readonly ResultEntry[]) => Promise<(string | null)[]>;
+  /** The filter wants each entry's `patients` (read from the index with the rows). */
+  filterWantsPatients?: boolean;
 }
 
 export interface SearchResult {
