@@ -8,6 +8,7 @@ import { accountSubject } from '../../src/auth/identity/account-store.js';
 import { messages } from '../../src/auth/pages/messages.js';
 import { Envelope } from '../../src/platform/crypto/envelope.js';
 import { startUpstreamIdp, type UpstreamIdp } from '../auth/federation/upstream-idp.js';
+import { exchangeCode } from '../auth/support/oauth-client.js';
 import { startSecuredServer, type SecuredServer } from '../auth/support/secured-server.js';
 import { startAppServer, type AppServer } from './support/app-server.js';
 import {
@@ -108,17 +109,7 @@ describe('federated staff sign-in in Chromium', { timeout: 90_000 }, () => {
     assert.equal(back.searchParams.get('state'), 'st-1');
     const code = back.searchParams.get('code');
     assert.ok(code);
-    const res = await fetch(`${s.base}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: `${app.origin}/cb`,
-        client_id: clientId,
-        code_verifier: verifier,
-      }).toString(),
-    });
+    const res = await exchangeCode(s.base, { code, redirectUri: `${app.origin}/cb`, clientId, verifier });
     assert.equal(res.status, 200);
     const tokens = (await res.json()) as { id_token: string };
     const id = decodeJwt(tokens.id_token);

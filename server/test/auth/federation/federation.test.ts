@@ -7,6 +7,7 @@ import { externalSubject } from '../../../src/auth/federation/config.js';
 import { FederationStore } from '../../../src/auth/federation/federation-store.js';
 import { messages } from '../../../src/auth/pages/messages.js';
 import { Envelope } from '../../../src/platform/crypto/envelope.js';
+import { exchangeCode } from '../support/oauth-client.js';
 import { REDIRECT, startSecuredServer, type SecuredServer } from '../support/secured-server.js';
 import { FederatedBrowser, formOf } from './federated-browser.js';
 import { startUpstreamIdp, type UpstreamIdp } from './upstream-idp.js';
@@ -78,16 +79,11 @@ describe('staff sign-in federated to the tenant’s OpenID Connect provider', { 
     );
     const code = new URL(done.url).searchParams.get('code');
     assert.ok(code, `the app gets a code (${done.url})`);
-    const res = await fetch(`${s.base}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: REDIRECT,
-        client_id: s.appId,
-        code_verifier: browser.verifier,
-      }).toString(),
+    const res = await exchangeCode(s.base, {
+      code,
+      redirectUri: REDIRECT,
+      clientId: s.appId,
+      verifier: browser.verifier,
     });
     assert.equal(res.status, 200);
     return (await res.json()) as { access_token: string; id_token: string };

@@ -163,6 +163,24 @@ export class OAuthBrowser {
   }
 }
 
+/** The token endpoint's answer to an authorization code (public client, PKCE). */
+export function exchangeCode(
+  base: string,
+  o: { code: string; redirectUri: string; clientId: string; verifier: string },
+): Promise<Response> {
+  return fetch(`${base}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: o.code,
+      redirect_uri: o.redirectUri,
+      client_id: o.clientId,
+      code_verifier: o.verifier,
+    }).toString(),
+  });
+}
+
 /** A SMART Backend Services client: its key pair and the signed assertion it authenticates with. */
 export class BackendClient {
   private constructor(
