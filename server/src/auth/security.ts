@@ -5,6 +5,7 @@ import { createIndexer } from '../fhir/search/indexer/index.js';
 import type { SearchParamRegistry } from '../fhir/storage/search-param-registry.js';
 import { Envelope, type KeyEncryptionKey } from '../platform/crypto/envelope.js';
 import { Database } from '../platform/db/pool.js';
+import { CallerOrganizations } from './access/caller-organizations.js';
 import { ConsentDirectory } from './access/consents.js';
 import { CorsPolicy } from './access/cors.js';
 import { PatientFinder } from './access/patient-finder.js';
@@ -93,6 +94,7 @@ export async function startSecurity(app: FastifyInstance, opts: SecurityOptions)
       reach,
       patientsOf: new PatientsOf(createIndexer(opts.defs, { baseUrl: opts.fhirBaseUrl })),
       consents: new ConsentDirectory(db, opts.registry),
+      organizations: new CallerOrganizations(db, opts.registry),
       metrics,
       cors: new CorsPolicy(db, auth.clients, opts.config.corsOrigins),
       defaultTenantId: opts.defaultTenantId,

@@ -22,6 +22,39 @@ describe('consent rules', () => {
     assert.equal(consentWithholds([deny({})], nurse, obs()), true, 'no actor: everyone');
   });
 
+  it('matches an organization through the caller’s organizations; role and reference together narrow', () => {
+    const atRiverside = { ...clinician, organizations: ['Organization/riverside'] };
+    const elsewhere = { ...clinician, organizations: ['Organization/hillside'] };
+    const participation = {
+      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'IRCP' }],
+    };
+    const byOrg = deny({
+      actor: [{ role: participation, reference: { reference: 'Organization/riverside' } }],
+    });
+    assert.equal(consentWithholds([byOrg], atRiverside, obs()), true);
+    assert.equal(consentWithholds([byOrg], elsewhere, obs()), false);
+    assert.equal(consentWithholds([byOrg], clinician, obs()), false, 'no organization known: not theirs');
+    const cliniciansAtRiverside = deny({
+      actor: [
+        {
+          role: { coding: [{ system: ROLE_SYSTEM, code: 'clinician' }] },
+          reference: { reference: 'Organization/riverside' },
+        },
+      ],
+    });
+    assert.equal(consentWithholds([cliniciansAtRiverside], atRiverside, obs()), true);
+    assert.equal(consentWithholds([cliniciansAtRiverside], elsewhere, obs()), false);
+    assert.equal(
+      consentWithholds(
+        [cliniciansAtRiverside],
+        { ...nurse, organizations: ['Organization/riverside'] },
+        obs(),
+      ),
+      false,
+      'a nurse of the organization is not one of its clinicians',
+    );
+  });
+
   it('matches data by resource type, security label or category', () => {
     const byClass = deny({
       class: [{ system: 'http://hl7.org/fhir/resource-types', code: 'DocumentReference' }],

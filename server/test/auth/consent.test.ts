@@ -10,6 +10,8 @@ describe('Consent is honoured', () => {
   let s: SecuredServer;
   let patient = '';
   let clinician = '';
+  /** A clinician of another organization, with a care relationship too. */
+  let elsewhere = '';
   let ids = { a: '', obsPsy: '', obsVitals: '', org: '' };
 
   before(async () => {
@@ -23,13 +25,25 @@ describe('Consent is honoured', () => {
     const a = await post({ resourceType: 'Patient', name: [{ family: 'Consenting' }] });
     const pr = await post({ resourceType: 'Practitioner', name: [{ family: 'Therapist' }] });
     const org = await post({ resourceType: 'Organization', name: 'Riverside' });
-    await post({
-      resourceType: 'Encounter',
-      status: 'finished',
-      class: { code: 'VR' },
-      subject: { reference: `Patient/${a}` },
-      participant: [{ individual: { reference: `Practitioner/${pr}` } }],
-    });
+    const otherOrg = await post({ resourceType: 'Organization', name: 'Hillside' });
+    const other = await post({ resourceType: 'Practitioner', name: [{ family: 'Locum' }] });
+    for (const [who, at] of [
+      [pr, org],
+      [other, otherOrg],
+    ] as const) {
+      await post({
+        resourceType: 'PractitionerRole',
+        practitioner: { reference: `Practitioner/${who}` },
+        organization: { reference: `Organization/${at}` },
+      });
+      await post({
+        resourceType: 'Encounter',
+        status: 'finished',
+        class: { code: 'VR' },
+        subject: { reference: `Patient/${a}` },
+        participant: [{ individual: { reference: `Practitioner/${who}` } }],
+      });
+    }
     const obs = (extra: FhirJson) =>
       post({
         resourceType: 'Observation',
@@ -45,8 +59,10 @@ describe('Consent is honoured', () => {
     };
     await s.createAccount('consenter', ['patient'], `Patient/${a}`);
     await s.createAccount('dr.consent', ['clinician'], `Practitioner/${pr}`);
+    await s.createAccount('dr.elsewhere', ['clinician'], `Practitioner/${other}`);
     patient = (await s.signIn('consenter', 'openid launch/patient patient/*.cruds')).access_token;
     clinician = (await s.signIn('dr.consent', 'openid fhirUser user/*.cruds')).access_token;
+    elsewhere = (await s.signIn('dr.elsewhere', 'openid fhirUser user/*.cruds')).access_token;
   });
   after(async () => s?.close());
 
@@ -76,12 +92,14 @@ describe('Consent is honoured', () => {
     },
   });
 
-  it('withholds behavioural-health data from clinicians while active, and only that data', async () => {
+  it('withholds behavioural-health data from the clinicians of an organization while active, and only that data', async () => {
     assert.equal((await s.as(clinician, 'GET', `/Observation/${ids.obsPsy}`)).status, 200);
     const created = await s.as(patient, 'POST', '/Consent', consent('active'));
     assert.equal(created.status, 201, created.text);
     assert.equal((await s.as(clinician, 'GET', `/Observation/${ids.obsPsy}`)).status, 404);
     assert.equal((await s.as(clinician, 'GET', `/Observation/${ids.obsVitals}`)).status, 200);
+    // A clinician of another organization is not withheld from.
+    assert.equal((await s.as(elsewhere, 'GET', `/Observation/${ids.obsPsy}`)).status, 200);
     const search = await s.as(clinician, 'GET', `/Observation?subject=Patient/${ids.a}`);
     const found = (search.body.entry ?? []).map((e: FhirJson) => e.resource.id as string);
     assert.deepEqual(found, [ids.obsVitals]);

@@ -2,6 +2,7 @@ import { isRole, type Role } from '../policy/roles.js';
 import { parseScopes, type ScopeContext } from '../policy/scopes.js';
 import type { AccessClaims } from '../tokens/access-token.js';
 import type { CallerPolicy } from './request-access.js';
+import type { CallerOrganizations } from './caller-organizations.js';
 import type { Reach, ReachResolver } from './reach.js';
 
 /** Roles whose reach of patients' records is bounded by patients (own, dependents, care relationships). */
@@ -30,6 +31,7 @@ function scopesOf(scope: string): ReturnType<typeof parseScopes> {
 export async function callerPolicy(
   claims: AccessClaims,
   reachResolver: ReachResolver,
+  organizationsOf: CallerOrganizations,
   query: string,
 ): Promise<{ policy: CallerPolicy; accountId: string | undefined }> {
   const scopes = scopesOf(claims.scope);
@@ -65,7 +67,13 @@ export async function callerPolicy(
       reach,
       query,
       tenantId: claims.tid,
-      actor: system ? { roles: [] } : { roles, ...(claims.fhirUser ? { fhirUser: claims.fhirUser } : {}) },
+      actor: system
+        ? { roles: [] }
+        : {
+            roles,
+            ...(claims.fhirUser ? { fhirUser: claims.fhirUser } : {}),
+            organizations: await organizationsOf.of(claims.tid, claims.fhirUser),
+          },
       ...(self ? { self } : {}),
     },
     accountId,

@@ -45,14 +45,20 @@ function active(p: ConsentProvision, now: number): boolean {
   return now >= start && now <= end;
 }
 
+/**
+ * An actor names who by `reference` (the person, or an organization they work for) and, with
+ * OpenVisit's role codes in `role`, which of its roles; given both, both must hold ("clinicians of
+ * Organization/7"). Other role codes (how the actor takes part) do not narrow it.
+ */
 function actorMatches(p: ConsentProvision, who: ConsentActor): boolean {
   if (!p.actor || p.actor.length === 0) return true;
   return p.actor.some((a) => {
     const ref = a.reference?.reference;
-    if (ref && (ref === who.fhirUser || who.organizations?.includes(ref))) return true;
-    return (a.role?.coding ?? []).some(
-      (c) => c.system === ROLE_SYSTEM && c.code !== undefined && who.roles.includes(c.code),
-    );
+    const byRef = ref ? ref === who.fhirUser || (who.organizations?.includes(ref) ?? false) : undefined;
+    const roles = (a.role?.coding ?? []).filter((c) => c.system === ROLE_SYSTEM && c.code !== undefined);
+    const byRole = roles.length > 0 ? roles.some((c) => who.roles.includes(c.code ?? '')) : undefined;
+    if (byRef === undefined && byRole === undefined) return false;
+    return (byRef ?? true) && (byRole ?? true);
   });
 }
 

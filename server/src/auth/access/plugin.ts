@@ -8,6 +8,7 @@ import type { AuthServices } from '../auth-services.js';
 import { TokenError, type AccessClaims } from '../tokens/access-token.js';
 import { AuditTrail } from './audit-trail.js';
 import { smartConfiguration } from '../oidc/plugin.js';
+import type { CallerOrganizations } from './caller-organizations.js';
 import { callerPolicy } from './caller-policy.js';
 import { securityOperations } from './operations.js';
 import type { ConsentDirectory } from './consents.js';
@@ -33,6 +34,8 @@ export interface AccessPluginOptions {
   auth: AuthServices;
   auditLog: AuditLog;
   reach: ReachResolver;
+  /** A practitioner's organizations, as consents name them. */
+  organizations: CallerOrganizations;
   patientsOf: PatientsOf;
   consents: ConsentDirectory;
   metrics: SecurityMetrics;
@@ -143,7 +146,7 @@ const accessPlugin: FastifyPluginAsync<AccessPluginOptions> = async (app, opts) 
     }
     const trail = new AuditTrail(opts.auditLog, claims.tid, agentOf(claims, req.ip));
     const query = (req.raw.url ?? '').slice(prefix.length + 1);
-    const { policy } = await callerPolicy(claims, opts.reach, query);
+    const { policy } = await callerPolicy(claims, opts.reach, opts.organizations, query);
     req.claims = claims;
     req.auditTrail = trail;
     req.caller = {
