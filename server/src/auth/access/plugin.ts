@@ -55,16 +55,28 @@ const PURPOSE: Record<string, string> = {
   billing: 'HPAYMT',
 };
 
+// The verifier hands out one claims object per token: its agent is built once per address, and the
+// audit log stores an agent shared by a batch's accesses once (chain-writer.ts, by identity).
+const agents = new WeakMap<AccessClaims, Map<string, AccessRecord['agent']>>();
+
 function agentOf(claims: AccessClaims, address: string): AccessRecord['agent'] {
-  const purpose = claims.roles.map((r) => PURPOSE[r]).find((p) => p !== undefined) ?? 'HOPERAT';
-  return {
-    sub: claims.sub ?? claims.client_id,
-    roles: claims.roles,
-    ...(claims.fhirUser ? { fhirUser: claims.fhirUser } : {}),
-    clientId: claims.client_id,
-    address,
-    purposeOfUse: purpose,
-  };
+  let byAddress = agents.get(claims);
+  if (!byAddress) agents.set(claims, (byAddress = new Map()));
+  let agent = byAddress.get(address);
+  if (!agent) {
+    const purpose = claims.roles.map((r) => PURPOSE[r]).find((p) => p !== undefined) ?? 'HOPERAT';
+    agent = Object.freeze({
+      sub: claims.sub ?? claims.client_id,
+      roles: claims.roles,
+      ...(claims.fhirUser ? { fhirUser: claims.fhirUser } : {}),
+      clientId: claims.client_id,
+      address,
+      purposeOfUse: purpose,
+    });
+    if (byAddress.size > 100) byAddress.clear();
+    byAddress.set(address, agent);
+  }
+  return agent;
 }
 
 function bearer(header: string | undefined): string | undefined {

@@ -62,18 +62,21 @@ const APPEND = `WITH locked AS (
   UPDATE audit_head h SET seq = ins.seq, entry_hash = ins.entry_hash FROM ins
   WHERE h.tenant_id = $1 AND h.lane = $2`;
 
-/** A batch as a v3 entry: each distinct agent once. */
+/**
+ * A batch as a v3 entry: each agent once. Agents are told apart by identity (the access layer hands
+ * the same agent object to every request of one token and address); equal agents that are distinct
+ * objects are stored twice, which is correct, only longer.
+ */
 function entryOf(batch: Pending[]): StoredEntry {
   const agents: object[] = [];
-  const index = new Map<string, number>();
+  const index = new Map<object, number>();
   const accesses = batch.map(({ record }) => {
     const { agent, ...rest } = record.access as { agent?: unknown };
     if (agent === undefined || agent === null || typeof agent !== 'object') return record.access;
-    const key = JSON.stringify(agent);
-    let i = index.get(key);
+    let i = index.get(agent);
     if (i === undefined) {
       i = agents.push(agent) - 1;
-      index.set(key, i);
+      index.set(agent, i);
     }
     return { ...rest, agent: i };
   });
