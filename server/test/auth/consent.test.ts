@@ -58,6 +58,14 @@ describe('Consent is honoured', () => {
       obsVitals: await obs({ code: { text: 'heart rate' } }),
     };
     await s.createAccount('consenter', ['patient'], `Patient/${a}`);
+    // The locum's roles at Riverside are over: an inactive one, and one whose period has ended.
+    for (const over of [{ active: false }, { period: { start: '2019-01-01', end: '2020-01-01' } }])
+      await post({
+        resourceType: 'PractitionerRole',
+        practitioner: { reference: `Practitioner/${other}` },
+        organization: { reference: `Organization/${org}` },
+        ...over,
+      });
     await s.createAccount('dr.consent', ['clinician'], `Practitioner/${pr}`);
     await s.createAccount('dr.elsewhere', ['clinician'], `Practitioner/${other}`);
     patient = (await s.signIn('consenter', 'openid launch/patient patient/*.cruds')).access_token;
@@ -98,7 +106,7 @@ describe('Consent is honoured', () => {
     assert.equal(created.status, 201, created.text);
     assert.equal((await s.as(clinician, 'GET', `/Observation/${ids.obsPsy}`)).status, 404);
     assert.equal((await s.as(clinician, 'GET', `/Observation/${ids.obsVitals}`)).status, 200);
-    // A clinician of another organization is not withheld from.
+    // A clinician of another organization (once at Riverside, no longer) is not withheld from.
     assert.equal((await s.as(elsewhere, 'GET', `/Observation/${ids.obsPsy}`)).status, 200);
     const search = await s.as(clinician, 'GET', `/Observation?subject=Patient/${ids.a}`);
     const found = (search.body.entry ?? []).map((e: FhirJson) => e.resource.id as string);
