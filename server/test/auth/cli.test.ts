@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { verifyPassword } from '../../src/auth/credentials/passwords.js';
 import { FederationStore } from '../../src/auth/federation/federation-store.js';
@@ -14,9 +12,9 @@ import { RETIRED_KEY_GRACE_SECONDS, SigningKeys } from '../../src/auth/identity/
 import { run } from '../../src/main.js';
 import { Envelope } from '../../src/platform/crypto/envelope.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { runOpenVisit } from '../support/openvisit-cli.js';
 import { startUpstreamIdp, type UpstreamIdp } from './federation/upstream-idp.js';
 
-const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const keyring = [{ id: 'clitest', key: crypto.randomBytes(32) }];
 const envelope = new Envelope(keyring);
 const MASTER_KEYS = `clitest:${keyring[0]?.key.toString('base64')}`;
@@ -66,26 +64,8 @@ async function cli(
   return { code, out, err };
 }
 
-/** The real command in its own process (main.ts through tsx), standard input piped. */
-function spawnCli(args: string[], stdin = ''): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', path.join(serverDir, 'src', 'main.ts'), ...args],
-      {
-        env: { ...process.env, ...env() },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      },
-    );
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, err }));
-    child.stdin.end(stdin);
-  });
-}
+/** The real command in its own process, standard input piped. */
+const spawnCli = (args: string[], stdin = '') => runOpenVisit(args, { env: env(), stdin });
 
 async function account(tenantId: number, username: string) {
   const res = await t.db.query<{

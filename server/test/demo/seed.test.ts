@@ -15,10 +15,10 @@ import { describeDemoSeed, seedDemo, type DemoSeedResult } from '../../src/demo/
 import { definitions } from '../../src/fhir/definitions/index.js';
 import { SearchParamRegistry } from '../../src/fhir/storage/search-param-registry.js';
 import { Envelope } from '../../src/platform/crypto/envelope.js';
-import { ensureDatabase } from '../../src/platform/db/connect.js';
 import type { Database } from '../../src/platform/db/pool.js';
 import { freePort } from '../../src/platform/net/free-port.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { scratchDatabase } from '../support/openvisit-cli.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { OAuthBrowser } from '../auth/support/oauth-client.js';
 
@@ -238,21 +238,18 @@ describe('demo seed', () => {
 
 describe('openvisit start seeds the demo tenant', () => {
   let t: TestDatabase;
-  let name: string;
+  let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
   let url: string;
   let dataDir: string;
 
   before(async () => {
     t = await createTestDatabase();
-    name = `ov_seed_${crypto.randomBytes(5).toString('hex')}`;
-    url = await ensureDatabase(t.url, name);
+    scratch = await scratchDatabase(t.url, 'ov_seed');
+    url = scratch.url;
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openvisit-seed-'));
   });
   after(async () => {
-    const client = new pg.Client({ connectionString: t.url });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await client.end();
+    await scratch.drop();
     await t.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });

@@ -1,55 +1,25 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
-import { ensureDatabase } from '../../src/platform/db/connect.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-
-const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = path.join(serverDir, 'bin', 'openvisit.js');
-const built = fs.existsSync(path.join(serverDir, 'dist', 'main.js'));
+import { runOpenVisit, scratchDatabase } from '../support/openvisit-cli.js';
 
 let t: TestDatabase;
-let name: string;
+let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
 let url: string;
 
 before(async () => {
   t = await createTestDatabase();
-  name = `ov_cli_${crypto.randomBytes(5).toString('hex')}`;
-  url = await ensureDatabase(t.url, name);
+  scratch = await scratchDatabase(t.url, 'ov_cli');
+  url = scratch.url;
 });
 
 after(async () => {
-  const client = new pg.Client({ connectionString: t.url });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await client.end();
+  await scratch.drop();
   await t.close();
 });
 
-/** The real command: the package bin when built (npm test builds first), else main.ts through tsx. */
-function openvisit(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; out: string; err: string }> {
-  const argv = built ? [bin, ...args] : ['--import', 'tsx', path.join(serverDir, 'src', 'main.ts'), ...args];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, {
-      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
+const openvisit = (args: string[], env: Record<string, string> = {}) => runOpenVisit(args, { env });
 
 test('openvisit migrate applies the schema once and never prints the password', async () => {
   const first = await openvisit(['migrate'], { DATABASE_URL: url });
