@@ -272,6 +272,7 @@ async function main(): Promise<number> {
       'off req/s',
       'on req/s',
       'on/off',
+      'rounds on/off',
       'off p99',
       'on p99',
       'errors',
@@ -290,6 +291,7 @@ async function main(): Promise<number> {
         fmt(off),
         fmt(on),
         `${fmt((100 * on) / off, 1)}%`,
+        pairRange(m),
         fmt(Math.max(...m.off.map((r) => r.p99)), 2),
         fmt(p99On, 2),
         String(errors),
@@ -318,6 +320,15 @@ async function main(): Promise<number> {
     await server.stop();
     fs.rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The lowest and highest on/off ratio of one round and the off round just before it: on a shared
+ * host the rate drifts between rounds, and the spread says how far one run's ratio can be trusted.
+ */
+function pairRange(m: Measured): string {
+  const ratios = m.on.map((r, i) => (100 * r.rps) / (m.off[i]?.rps ?? Number.NaN));
+  return `${fmt(Math.min(...ratios))}–${fmt(Math.max(...ratios))}%`;
 }
 
 main().then(
