@@ -40,8 +40,9 @@ install_system_packages() {
 step "system packages" install_system_packages
 step "eslint" npx --no-install eslint .
 step "prettier" npx --no-install prettier --check .
-step "build (tsc -b server + SQL)" npm run --silent build
+step "build (tsc -b server + SQL + web app)" npm run --silent build
 step "typecheck tests" npx --no-install tsc -p server/tsconfig.test.json --noEmit
+step "typecheck web" npx --no-install tsc -p web/tsconfig.json
 if [ -n "$(find bench -name '*.ts' -not -path '*/node_modules/*' -print -quit)" ]; then
   step "typecheck bench" npx --no-install tsc -p bench/tsconfig.json --noEmit
 fi
@@ -64,7 +65,7 @@ run_tests() {
     "$@"
 }
 
-mapfile -t all_tests < <(find server/test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
+mapfile -t all_tests < <(find server/test web/test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
 mapfile -t pg_tests < <(for d in server/test/fhir server/test/search server/test/storage; do
   [ -d "$d" ] && find "$d" -name '*.test.ts'
 done | sort)

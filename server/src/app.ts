@@ -27,6 +27,7 @@ import { metricsPlugin } from './platform/observability/metrics.js';
 import { requestLogPlugin } from './platform/observability/request-log.js';
 import { openApiPlugin } from './platform/openapi/plugin.js';
 import { requireSchemasPlugin } from './platform/openapi/require-schemas.js';
+import { webAppPlugin } from './web/web-app.js';
 
 export const FHIR_PREFIX = '/fhir/R4';
 
@@ -132,6 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     defaultTenantId: deps.tenantId,
     fhirPrefix: FHIR_PREFIX,
   });
+  await app.register(webAppPlugin, { clientId: config.webClientId, fhirPrefix: FHIR_PREFIX });
   await app.register(async (fhir) => {
     await fhir.register(fhirAccessPlugin, security.accessOptions);
     await fhir.register(fhirRestPlugin, {

@@ -26,6 +26,8 @@ export interface Config {
   rateLimitTenant: number;
   /** Parallel audit chains per tenant (more commit in parallel; each is verified on its own). */
   auditChains: number;
+  /** The OAuth client id the web app (/app/) signs in with. */
+  webClientId: string;
   /** PEM certificate chain and key files: when both are set the server speaks HTTPS only, with HSTS. */
   tls: { certFile: string; keyFile: string } | undefined;
 }
@@ -72,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitClient: int(env.RATE_LIMIT_CLIENT_RPS, 200, 'RATE_LIMIT_CLIENT_RPS'),
     rateLimitTenant: int(env.RATE_LIMIT_TENANT_RPS, 2000, 'RATE_LIMIT_TENANT_RPS'),
     auditChains: Math.min(16, Math.max(1, int(env.AUDIT_CHAINS, 1, 'AUDIT_CHAINS'))),
+    webClientId: env.WEB_CLIENT_ID || 'openvisit-web',
     tls: tlsFiles(env),
   };
 }

@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { messages } from '../../src/auth/pages/messages.js';
+import { DEMO_PASSWORD, seedDemo, type DemoSeedResult } from '../../src/demo/seed.js';
+import { Envelope } from '../../src/platform/crypto/envelope.js';
+import { en } from '../../../web/src/i18n/en.js';
+import { es } from '../../../web/src/i18n/es.js';
+import {
+  describeViolations,
+  launchChromium,
+  runAxe,
+  screenshots,
+  type ChromiumSession,
+} from '../browser/support/chromium.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const keyring = [{ id: 'web', key: crypto.randomBytes(32) }];
+
+async function assertAccessible(page: Page, name: string): Promise<void> {
+  const violations = await runAxe(page);
+  assert.deepEqual(violations, [], `${name}: ${describeViolations(violations)}`);
+  await screenshots(page, `web-${name}`);
+}
+
+describe('the web app: a patient signs in and sees their own record', { timeout: 120_000 }, () => {
+  let s: TestServer;
+  let base: string;
+  let seeded: DemoSeedResult | null;
+  let browser: ChromiumSession | undefined;
+
+  before(async () => {
+    s = await startTestServer({ security: { mode: 'secured', keyring } });
+    base = s.fhir.replace(/\/fhir\/R4$/, '');
+    seeded = await seedDemo(s.tdb.db, new Envelope(keyring), {
+      baseUrl: base,
+      fhirBaseUrl: s.fhir,
+      tenantSlug: 'tenant-a',
+    });
+    browser = await launchChromium({ allowedOrigins: [base] });
+  });
+  after(async () => {
+    await browser?.close();
+    await s?.close();
+  });
+
+  it('signs in with PKCE, shows the patient only their record, switches to Spanish and signs out', async () => {
+    assert.ok(browser && seeded);
+    const [own, other] = seeded.patients;
+    assert.ok(own && other);
+    const page = await browser.context.newPage();
+    const fhirRequests: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().startsWith(s.fhir)) fhirRequests.push(r.url().slice(s.fhir.length));
+    });
+
+    await page.goto(`${base}/`);
+    assert.equal(new URL(page.url()).pathname, '/app/', '/ leads to the app');
+    await page.getByRole('heading', { level: 1, name: en['landing.title'] }).waitFor();
+    await assertAccessible(page, 'landing');
+
+    await page.getByRole('button', { name: en['landing.signIn'] }).click();
+    await page.waitForURL(/\/oauth\/interaction\//);
+    const authorize = new URL(page.url());
+    assert.equal(authorize.origin, base, 'the sign-in pages are on the same origin');
+    await page.getByLabel(messages.en.loginUsername).fill('patient@demo');
+    await page.getByLabel(messages.en.loginPassword).fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: messages.en.loginSubmit }).click();
+    const allow = page.getByRole('button', { name: messages.en.consentAllow, exact: true });
+    await allow.click();
+
+    await page.waitForURL(`${base}/app/home`);
+    const firstName = own.name.split(' ')[0] ?? '';
+    await page
+      .getByRole('heading', { level: 1, name: en['home.greeting'].replace('{name}', firstName) })
+      .waitFor();
+    await page.getByRole('heading', { name: own.name }).waitFor();
+    await page.getByRole('heading', { name: en['record.conditions'] }).waitFor();
+    const text = await page.locator('body').innerText();
+    assert.ok(!text.includes(other.name), 'nothing of another patient is shown');
+    assert.ok(fhirRequests.includes(`/Patient/${own.id}`), fhirRequests.join('\n'));
+    assert.ok(
+      fhirRequests.every((r) => !r.includes(other.id)),
+      `the app asked only for its own patient: ${fhirRequests.join('\n')}`,
+    );
+    await assertAccessible(page, 'patient-home');
+
+    // The same record in Spanish, chosen in the header; the choice outlives a reload.
+    await page.getByLabel(en['nav.language']).selectOption('es');
+    await page
+      .getByRole('heading', { level: 1, name: es['home.greeting'].replace('{name}', firstName) })
+      .waitFor();
+    assert.equal(await page.locator('html').getAttribute('lang'), 'es');
+    await page.reload();
+    await page.getByRole('heading', { name: es['record.conditions'] }).waitFor();
+    await assertAccessible(page, 'patient-home-es');
+
+    // Signing out ends the session on the server: the old refresh token no longer works.
+    const refresh = await page.evaluate(() =>
+      (
+        globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }
+      ).sessionStorage.getItem('openvisit.refresh'),
+    );
+    assert.ok(refresh, 'a refresh token was kept for this tab');
+    await page.getByRole('button', { name: es['nav.signOut'] }).click();
+    await page.waitForURL((url) => url.pathname === '/app/' || url.pathname.startsWith('/oauth/session/end'));
+    if (new URL(page.url()).pathname.startsWith('/oauth/session/end')) {
+      await page.getByRole('button').first().click();
+      await page.waitForURL(`${base}/app/`);
+    }
+    await page.getByRole('button', { name: es['landing.signIn'] }).waitFor();
+    const res = await fetch(`${base}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: refresh,
+        client_id: 'openvisit-web',
+      }),
+    });
+    assert.equal(res.status, 400, 'the refresh token was revoked');
+
+    assert.deepEqual(browser.blocked, [], 'nothing left the server');
+    assert.deepEqual(browser.cspViolations, [], 'the app runs under its Content-Security-Policy');
+    assert.deepEqual(browser.pageErrors, []);
+    await page.close();
+  });
+});

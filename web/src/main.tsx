@@ -1,0 +1,39 @@
+import '@mantine/core/styles.css';
+import './app.css';
+import { MantineProvider } from '@mantine/core';
+import { lazy, StrictMode, Suspense } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { AuthProvider } from './auth/AuthProvider.js';
+import { I18nProvider } from './i18n/I18nProvider.js';
+import { cssVariables, theme } from './ui/theme.js';
+
+// One chunk per route: a page's code loads when it is first shown.
+const Landing = lazy(() => import('./pages/Landing.js'));
+const Callback = lazy(() => import('./pages/Callback.js'));
+const Home = lazy(() => import('./pages/Home.js'));
+const NotFound = lazy(() => import('./pages/NotFound.js'));
+
+const root = document.getElementById('root');
+if (!root) throw new Error('no #root element');
+
+createRoot(root).render(
+  <StrictMode>
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariables}>
+      <I18nProvider>
+        <AuthProvider loading={null}>
+          <BrowserRouter basename="/app">
+            <Suspense fallback={null}>
+              <Routes>
+                <Route path="/" element={<Landing />} />
+                <Route path="/callback" element={<Callback />} />
+                <Route path="/home" element={<Home />} />
+                <Route path="*" element={<NotFound />} />
+              </Routes>
+            </Suspense>
+          </BrowserRouter>
+        </AuthProvider>
+      </I18nProvider>
+    </MantineProvider>
+  </StrictMode>,
+);
