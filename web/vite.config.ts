@@ -5,6 +5,9 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   base: '/app/',
   plugins: [react()],
+  // One React: the workspace root holds an older one (a test tool's dependency), which libraries
+  // hoisted there would otherwise pick up.
+  resolve: { dedupe: ['react', 'react-dom', 'react/jsx-runtime'] },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

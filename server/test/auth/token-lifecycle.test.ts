@@ -104,6 +104,11 @@ describe('sessions and tokens', () => {
     const info = (await intro.json()) as { active: boolean; exp: number; iat: number };
     assert.equal(info.active, true);
     assert.equal(info.exp - info.iat, 900, 'the default idle timeout is 15 minutes');
+    assert.equal(
+      (tokens as { session_idle_timeout?: number }).session_idle_timeout,
+      900,
+      'the token response tells the app the idle timeout, so it can end the session as the server does',
+    );
     // Idle: the refresh token's expiry passes without use.
     await s.tdb.db.global(
       `UPDATE oidc_artifact SET expires_at = now() - interval '1 second' WHERE model = 'RefreshToken'`,

@@ -126,4 +126,51 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
     assert.deepEqual(browser.pageErrors, []);
     await page.close();
   });
+
+  it('warns a minute before the idle timeout and then signs out', async () => {
+    assert.ok(browser && seeded);
+    const page = await browser.context.newPage();
+    // The page's clock is simulated: fifteen idle minutes pass in an instant.
+    await page.clock.install();
+    await page.goto(`${base}/app/`);
+    // The language picked in the test before is remembered by the browser: back to English.
+    await page.getByLabel(es['nav.language']).selectOption('en');
+    await page.getByRole('button', { name: en['landing.signIn'] }).click();
+    await page.getByLabel(messages.en.loginUsername).fill('patient@demo');
+    await page.getByLabel(messages.en.loginPassword).fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: messages.en.loginSubmit }).click();
+    await page.getByRole('button', { name: messages.en.consentAllow, exact: true }).click();
+    await page.waitForURL(`${base}/app/home`);
+    await page.getByRole('heading', { name: en['record.conditions'] }).waitFor();
+    const refresh = await page.evaluate(() =>
+      (
+        globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }
+      ).sessionStorage.getItem('openvisit.refresh'),
+    );
+    assert.ok(refresh);
+
+    await page.clock.fastForward('13:58');
+    assert.equal(await page.getByRole('dialog').count(), 0, 'no warning before the last minute');
+    await page.clock.fastForward('00:03');
+    const dialog = page.getByRole('dialog', { name: en['idle.title'] });
+    await dialog.waitFor();
+    await assertAccessible(page, 'idle-warning');
+
+    await page.clock.fastForward('01:00');
+    await page.waitForURL(`${base}/app/`);
+    await page.getByText(en['landing.idleSignedOut']).waitFor();
+    await page.getByRole('button', { name: en['landing.signIn'] }).waitFor();
+    const res = await fetch(`${base}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: refresh,
+        client_id: 'openvisit-web',
+      }),
+    });
+    assert.equal(res.status, 400, 'the idle session cannot be renewed');
+    assert.deepEqual(browser.pageErrors, []);
+    await page.close();
+  });
 });

@@ -9,19 +9,23 @@ export interface Auth {
   /** Null while signed out. */
   tokens: Tokens | null;
   signIn(returnTo?: string): Promise<void>;
-  signOut(): Promise<void>;
+  /** Ends the session here and on the server; `idle` tells the front page why. */
+  signOut(reason?: 'idle'): Promise<void>;
+  /** Renews the tokens now (activity, "stay signed in"); false when the session has ended. */
+  renew(): Promise<boolean>;
   /** Called once a sign-in has completed (the callback page). */
   signedIn(tokens: Tokens): void;
 }
 
 const AuthContext = createContext<Auth | null>(null);
 
-// The access token is renewed this long before it expires.
-const RENEW_BEFORE_MS = 60_000;
+/** Why the last session of this tab ended, for the front page to say. */
+export const SIGNED_OUT_KEY = 'openvisit.signed-out';
 
 /**
- * Loads the server's endpoints, resumes a session this tab had (its refresh token) and keeps the
- * access token fresh; renders `loading` until it knows whether someone is signed in.
+ * Loads the server's endpoints and resumes a session this tab had (its refresh token); renders
+ * `loading` until it knows whether someone is signed in. Tokens are renewed on activity (IdleGuard)
+ * and when the API refuses an expired one, never on a timer: an unattended tab must end.
  */
 export function AuthProvider({ children, loading }: { children: ReactNode; loading: ReactNode }) {
   const [session, setSession] = useState<OAuthSession | null>(null);
@@ -45,15 +49,6 @@ export function AuthProvider({ children, loading }: { children: ReactNode; loadi
     };
   }, []);
 
-  useEffect(() => {
-    if (!session || !tokens) return;
-    const delay = Math.max(5_000, tokens.expiresAt - Date.now() - RENEW_BEFORE_MS);
-    const timer = setTimeout(() => {
-      void session.refresh().then(setTokens, () => undefined);
-    }, delay);
-    return () => clearTimeout(timer);
-  }, [session, tokens]);
-
   const value = useMemo<Auth | null>(() => {
     if (!session) return null;
     const fhir = new FhirClient(session.endpointsBase, {
@@ -71,10 +66,16 @@ export function AuthProvider({ children, loading }: { children: ReactNode; loadi
       signIn: async (returnTo = '/app/home') => {
         location.assign(await session.authorizeUrl(returnTo));
       },
-      signOut: async () => {
-        const next = await session.signOut();
+      signOut: async (reason) => {
+        if (reason) sessionStorage.setItem(SIGNED_OUT_KEY, reason);
+        const next = await session.signOut({ endServerSession: reason !== 'idle' });
         setTokens(null);
         location.assign(next);
+      },
+      renew: async () => {
+        const next = await session.refresh().catch(() => null);
+        setTokens(next);
+        return next !== null;
       },
       signedIn: setTokens,
     };

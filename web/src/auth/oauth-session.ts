@@ -7,6 +7,8 @@ import { codeChallenge, randomToken } from './pkce.js';
  */
 export const APP_SCOPE = 'openid fhirUser offline_access user/*.cruds';
 
+/** The server's default idle timeout, used if a token response does not state the tenant's. */
+const DEFAULT_IDLE_SECONDS = 900;
 const PENDING_KEY = 'openvisit.pending-sign-in';
 const REFRESH_KEY = 'openvisit.refresh';
 
@@ -17,6 +19,10 @@ export interface Tokens {
   idToken: string;
   /** Who signed in, relative: `Patient/123`, `Practitioner/9`, `RelatedPerson/4`; null for staff without one. */
   fhirUser: string | null;
+  /** When these tokens were issued (epoch ms): the session ends `idleMs` after, unless renewed. */
+  renewedAt: number;
+  /** The tenant's idle timeout: an unused session ends after it, on the server and here. */
+  idleMs: number;
 }
 
 interface TokenResponse {
@@ -24,6 +30,8 @@ interface TokenResponse {
   expires_in: number;
   refresh_token?: string;
   id_token?: string;
+  /** OpenVisit's own: the tenant's idle timeout in seconds. */
+  session_idle_timeout?: number;
   error?: string;
 }
 
@@ -143,9 +151,9 @@ export class OAuthSession {
 
   /**
    * Ends the session on the server (the refresh token revoked, then the sign-in session ended by the
-   * provider's logout); returns the URL to leave for.
+   * provider's logout, which signs the account out everywhere); returns the URL to leave for.
    */
-  async signOut(): Promise<string> {
+  async signOut(opts: { endServerSession?: boolean } = {}): Promise<string> {
     const refreshToken = this.storage.getItem(REFRESH_KEY);
     const idToken = this.idToken;
     this.forget();
@@ -160,7 +168,9 @@ export class OAuthSession {
         }),
       }).catch(() => undefined);
     }
-    if (!this.endpoints.endSession) return '/app/';
+    // An idle sign-out skips the provider's logout page (nobody is there to confirm it); its sign-in
+    // session outlived no interaction either: it expires after the same idle time.
+    if (!this.endpoints.endSession || opts.endServerSession === false) return '/app/';
     const url = new URL(this.endpoints.endSession);
     url.search = new URLSearchParams({
       client_id: this.endpoints.clientId,
@@ -188,9 +198,12 @@ export class OAuthSession {
     if (body.refresh_token) this.storage.setItem(REFRESH_KEY, body.refresh_token);
     if (body.id_token) this.idToken = body.id_token;
     const claims = this.idToken ? claimsOf(this.idToken) : {};
+    const now = Date.now();
     this.tokens = {
+      renewedAt: now,
+      idleMs: (body.session_idle_timeout ?? DEFAULT_IDLE_SECONDS) * 1000,
       accessToken: body.access_token,
-      expiresAt: Date.now() + (body.expires_in ?? 300) * 1000,
+      expiresAt: now + (body.expires_in ?? 300) * 1000,
       idToken: this.idToken,
       fhirUser: typeof claims.fhirUser === 'string' ? relativeReference(claims.fhirUser) : null,
     };

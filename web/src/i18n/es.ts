@@ -14,6 +14,10 @@ export const es: Messages = {
   'landing.lead':
     'Consulte a su equipo de atención por video, revise su historia clínica y gestione sus citas.',
   'landing.signIn': 'Iniciar sesión',
+  'idle.title': '¿Sigue ahí?',
+  'idle.body': 'Por su privacidad, su sesión se cerrará en {seconds} segundos.',
+  'idle.stay': 'Seguir conectado',
+  'landing.idleSignedOut': 'Se cerró su sesión porque estuvo inactivo durante un tiempo.',
   'callback.working': 'Iniciando su sesión…',
   'callback.failed': 'No se pudo completar el inicio de sesión. Inténtelo de nuevo.',
   'callback.retry': 'Iniciar sesión de nuevo',

@@ -1,6 +1,7 @@
-import { Button, Container, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Container, Stack, Text, Title } from '@mantine/core';
+import { useState } from 'react';
 import { Navigate } from 'react-router';
-import { useAuth } from '../auth/AuthProvider.js';
+import { SIGNED_OUT_KEY, useAuth } from '../auth/AuthProvider.js';
 import { useI18n } from '../i18n/I18nProvider.js';
 import { PageLayout } from '../ui/PageLayout.js';
 
@@ -8,11 +9,22 @@ import { PageLayout } from '../ui/PageLayout.js';
 export default function Landing() {
   const { t } = useI18n();
   const auth = useAuth();
+  // Read once: the note is for the visit right after the sign-out, not for later ones.
+  const [idleNote] = useState(() => {
+    const reason = sessionStorage.getItem(SIGNED_OUT_KEY);
+    sessionStorage.removeItem(SIGNED_OUT_KEY);
+    return reason === 'idle';
+  });
   if (auth.tokens) return <Navigate to="/home" replace />;
   return (
     <PageLayout>
       <Container size="sm" py="xl">
         <Stack gap="md">
+          {idleNote && (
+            <Alert color="blue" role="status">
+              {t('landing.idleSignedOut')}
+            </Alert>
+          )}
           <Title order={1}>{t('landing.title')}</Title>
           <Text size="lg">{t('landing.lead')}</Text>
           <div>

@@ -2,6 +2,7 @@ import { Anchor, AppShell, Box, Button, Group, NativeSelect, Text } from '@manti
 import type { ReactNode } from 'react';
 import { NavLink } from 'react-router';
 import { useAuth } from '../auth/AuthProvider.js';
+import { IdleGuard } from '../auth/IdleGuard.js';
 import { useI18n } from '../i18n/I18nProvider.js';
 import { LOCALES, type Locale } from '../i18n/translate.js';
 
@@ -52,6 +53,7 @@ export function PageLayout({ children }: { children: ReactNode }) {
           </Box>
         )}
       </AppShell.Header>
+      {auth.tokens && <IdleGuard />}
       <AppShell.Main id="main" tabIndex={-1}>
         {children}
       </AppShell.Main>

@@ -281,6 +281,11 @@ export function createProvider(deps: ProviderDeps): Provider {
       body.need_patient_banner = true;
     }
     if (typeof claims.encounter === 'string') body.encounter = claims.encounter;
+    // Apps that keep a session (the web app) end it after the tenant's idle time, as the server does:
+    // an unused refresh token dies then (RefreshToken ttl above).
+    const policy =
+      typeof body.refresh_token === 'string' ? policyOf(stringOrUndefined(claims.sub)) : undefined;
+    if (policy) body.session_idle_timeout = policy.idleTimeoutSeconds;
   });
 
   provider.on('end_session.success', (ctx: KoaContextWithOIDC) => {
@@ -294,6 +299,10 @@ export function createProvider(deps: ProviderDeps): Provider {
   });
 
   return provider;
+}
+
+function stringOrUndefined(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
 }
 
 function decodePayload(jwt: string): Record<string, unknown> {
