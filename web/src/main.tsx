@@ -12,6 +12,7 @@ import { cssVariables, theme } from './ui/theme.js';
 const Landing = lazy(() => import('./pages/Landing.js'));
 const Callback = lazy(() => import('./pages/Callback.js'));
 const Home = lazy(() => import('./pages/Home.js'));
+const AccessHistory = lazy(() => import('./pages/AccessHistory.js'));
 const NotFound = lazy(() => import('./pages/NotFound.js'));
 
 const root = document.getElementById('root');
@@ -28,6 +29,7 @@ createRoot(root).render(
                 <Route path="/" element={<Landing />} />
                 <Route path="/callback" element={<Callback />} />
                 <Route path="/home" element={<Home />} />
+                <Route path="/record/access" element={<AccessHistory />} />
                 <Route path="*" element={<NotFound />} />
               </Routes>
             </Suspense>

@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { messages } from '../../src/auth/pages/messages.js';
 import { DEMO_PASSWORD, seedDemo, type DemoSeedResult } from '../../src/demo/seed.js';
 import { Envelope } from '../../src/platform/crypto/envelope.js';
+import { OAuthBrowser } from '../auth/support/oauth-client.js';
 import { en } from '../../../web/src/i18n/en.js';
 import { es } from '../../../web/src/i18n/es.js';
 import {
@@ -17,6 +18,16 @@ import {
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const keyring = [{ id: 'web', key: crypto.randomBytes(32) }];
+
+/** Signs out through the app; the provider's logout page asks once to confirm. */
+async function signOut(page: Page, base: string, label: string): Promise<void> {
+  await page.getByRole('button', { name: label }).click();
+  await page.waitForURL((url) => url.pathname === '/app/' || url.pathname.startsWith('/oauth/session/end'));
+  if (new URL(page.url()).pathname.startsWith('/oauth/session/end')) {
+    await page.getByRole('button').first().click();
+    await page.waitForURL(`${base}/app/`);
+  }
+}
 
 async function assertAccessible(page: Page, name: string): Promise<void> {
   const violations = await runAxe(page);
@@ -103,12 +114,7 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
       ).sessionStorage.getItem('openvisit.refresh'),
     );
     assert.ok(refresh, 'a refresh token was kept for this tab');
-    await page.getByRole('button', { name: es['nav.signOut'] }).click();
-    await page.waitForURL((url) => url.pathname === '/app/' || url.pathname.startsWith('/oauth/session/end'));
-    if (new URL(page.url()).pathname.startsWith('/oauth/session/end')) {
-      await page.getByRole('button').first().click();
-      await page.waitForURL(`${base}/app/`);
-    }
+    await signOut(page, base, es['nav.signOut']);
     await page.getByRole('button', { name: es['landing.signIn'] }).waitFor();
     const res = await fetch(`${base}/oauth/token`, {
       method: 'POST',
@@ -127,6 +133,49 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
     await page.close();
   });
 
+  it('shows the patient who accessed their record: the clinician by name, role and purpose', async () => {
+    assert.ok(browser && seeded);
+    const own = seeded.patients[0];
+    assert.ok(own);
+    // Dr. Demo opens the chart through the API (signing in through the pages, TOTP enrolled).
+    const clinician = await new OAuthBrowser(base).signIn({
+      clientId: 'openvisit-web',
+      redirectUri: `${base}/app/callback`,
+      scope: 'openid fhirUser user/*.rs',
+      username: 'clinician@demo',
+      password: DEMO_PASSWORD,
+      aud: s.fhir,
+    });
+    assert.ok(clinician.tokens, clinician.error);
+    const read = await fetch(`${s.fhir}/Patient/${own.id}`, {
+      headers: { authorization: `Bearer ${clinician.tokens.access_token}` },
+    });
+    assert.equal(read.status, 200);
+
+    const page = await browser.context.newPage();
+    await page.goto(`${base}/app/`);
+    await page.getByLabel(/^(Language|Idioma)$/).selectOption('en');
+    await page.getByRole('button', { name: en['landing.signIn'] }).click();
+    await page.getByLabel(messages.en.loginUsername).fill('patient@demo');
+    await page.getByLabel(messages.en.loginPassword).fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: messages.en.loginSubmit }).click();
+    await page.getByRole('button', { name: messages.en.consentAllow, exact: true }).click();
+    await page.waitForURL(`${base}/app/home`);
+    await page.getByRole('link', { name: en['nav.access'] }).first().click();
+    await page.getByRole('heading', { level: 1, name: en['access.title'] }).waitFor();
+    const row = page.getByRole('row').filter({ hasText: 'Dr. Demo' }).first();
+    await row.waitFor();
+    const text = await row.innerText();
+    assert.match(text, new RegExp(en['role.clinician']));
+    assert.match(text, new RegExp(`${en['access.action.read']} ${en['access.what.Patient']}`));
+    assert.match(text, new RegExp(en['purpose.TREAT']));
+    await page.getByRole('row').filter({ hasText: en['access.you'] }).first().waitFor();
+    await assertAccessible(page, 'access-history');
+    await signOut(page, base, en['nav.signOut']);
+    assert.deepEqual(browser.pageErrors, []);
+    await page.close();
+  });
+
   it('warns a minute before the idle timeout and then signs out', async () => {
     assert.ok(browser && seeded);
     const page = await browser.context.newPage();
@@ -134,7 +183,7 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
     await page.clock.install();
     await page.goto(`${base}/app/`);
     // The language picked in the test before is remembered by the browser: back to English.
-    await page.getByLabel(es['nav.language']).selectOption('en');
+    await page.getByLabel(/^(Language|Idioma)$/).selectOption('en');
     await page.getByRole('button', { name: en['landing.signIn'] }).click();
     await page.getByLabel(messages.en.loginUsername).fill('patient@demo');
     await page.getByLabel(messages.en.loginPassword).fill(DEMO_PASSWORD);

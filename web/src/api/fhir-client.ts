@@ -52,6 +52,12 @@ export class FhirClient {
     return this.request<Bundle<R>>(query ? `${type}?${query}` : type);
   }
 
+  /** A link of a Bundle this server returned (`next`); refused if it points anywhere else. */
+  follow<R extends FhirResource>(url: string): Promise<Bundle<R>> {
+    if (!url.startsWith(`${this.base}/`)) throw new ApiError('server');
+    return this.request<Bundle<R>>(url.slice(this.base.length + 1));
+  }
+
   async request<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
     let token = await this.tokens.token();
     if (!token) throw new ApiError('session-expired', 401);

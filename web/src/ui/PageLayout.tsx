@@ -16,6 +16,11 @@ export function PageLayout({ children }: { children: ReactNode }) {
         <Anchor component={NavLink} to="/home">
           {t('nav.home')}
         </Anchor>
+        {auth.tokens.fhirUser?.startsWith('Patient/') && (
+          <Anchor component={NavLink} to="/record/access">
+            {t('nav.access')}
+          </Anchor>
+        )}
       </Group>
     </nav>
   );

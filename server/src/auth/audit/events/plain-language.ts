@@ -50,7 +50,14 @@ function codesOf(concepts: AuditEventAgent['role']): string[] {
 
 /** The resource type a request path names (`Observation?code=…`, `Patient/1/$everything`), or `*`. */
 function typeOfQuery(base64: string): string {
-  const path = Buffer.from(base64, 'base64').toString('utf8').split('?')[0] ?? '';
+  // atob and TextDecoder, not Buffer: the web app shows these summaries too (web/src/pages).
+  let path = '';
+  try {
+    path =
+      new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))).split('?')[0] ?? '';
+  } catch {
+    return '*';
+  }
   return path.split('/').find((segment) => RESOURCE_TYPE.test(segment)) ?? '*';
 }
 
