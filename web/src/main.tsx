@@ -13,6 +13,8 @@ const Landing = lazy(() => import('./pages/Landing.js'));
 const Callback = lazy(() => import('./pages/Callback.js'));
 const Home = lazy(() => import('./pages/Home.js'));
 const AccessHistory = lazy(() => import('./pages/AccessHistory.js'));
+const PatientSearch = lazy(() => import('./pages/PatientSearch.js'));
+const Chart = lazy(() => import('./pages/Chart.js'));
 const NotFound = lazy(() => import('./pages/NotFound.js'));
 
 const root = document.getElementById('root');
@@ -30,6 +32,8 @@ createRoot(root).render(
                 <Route path="/callback" element={<Callback />} />
                 <Route path="/home" element={<Home />} />
                 <Route path="/record/access" element={<AccessHistory />} />
+                <Route path="/patients" element={<PatientSearch />} />
+                <Route path="/patients/:id" element={<Chart />} />
                 <Route path="*" element={<NotFound />} />
               </Routes>
             </Suspense>

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { messages } from '../../src/auth/pages/messages.js';
 import { DEMO_PASSWORD, seedDemo, type DemoSeedResult } from '../../src/demo/seed.js';
 import { Envelope } from '../../src/platform/crypto/envelope.js';
-import { OAuthBrowser } from '../auth/support/oauth-client.js';
+import { totpCodeAt } from '../../src/auth/credentials/totp.js';
 import { en } from '../../../web/src/i18n/en.js';
 import { es } from '../../../web/src/i18n/es.js';
 import {
@@ -60,6 +60,8 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
     assert.ok(browser && seeded);
     const [own, other] = seeded.patients;
     assert.ok(own && other);
+    // Each test starts signed out: no sign-in session of the one before.
+    await browser.context.clearCookies();
     const page = await browser.context.newPage();
     const fhirRequests: string[] = [];
     page.on('request', (r) => {
@@ -133,25 +135,66 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
     await page.close();
   });
 
+  it('the clinician finds a patient in their care, opens the chart, and breaks the glass for another', async () => {
+    assert.ok(browser && seeded);
+    const [own, , stranger] = seeded.patients;
+    assert.ok(own && stranger);
+    // Each test starts signed out: no sign-in session of the one before.
+    await browser.context.clearCookies();
+    const page = await browser.context.newPage();
+    await page.goto(`${base}/app/`);
+    await page.getByLabel(/^(Language|Idioma)$/).selectOption('en');
+    await page.getByRole('button', { name: en['landing.signIn'] }).click();
+    await page.getByLabel(messages.en.loginUsername).fill('clinician@demo');
+    await page.getByLabel(messages.en.loginPassword).fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: messages.en.loginSubmit }).click();
+    // Staff enrol an authenticator at their first sign-in.
+    const secret = (await page.locator('figure.secret code').innerText()).replace(/\s/g, '');
+    await page.locator('#code').fill(totpCodeAt(secret, Date.now()));
+    await page.getByRole('button', { name: messages.en.mfaEnrollSubmit }).click();
+    await page.getByRole('button', { name: messages.en.consentAllow, exact: true }).click();
+    await page.waitForURL(`${base}/app/patients`);
+    await page.getByRole('heading', { level: 1, name: en['search.title'] }).waitFor();
+    await assertAccessible(page, 'patient-search');
+
+    // Search by family name; only patients in Dr. Demo's care come back.
+    const family = own.name.split(' ').slice(-1)[0] ?? '';
+    await page.getByLabel(en['search.name']).fill(family);
+    await page.getByRole('button', { name: en['search.submit'] }).click();
+    await page.getByRole('link', { name: own.name }).click();
+    await page.waitForURL(`${base}/app/patients/${own.id}`);
+    await page.getByRole('heading', { name: own.name }).waitFor();
+    await page.getByRole('heading', { name: en['chart.encounters'] }).waitFor();
+    await assertAccessible(page, 'chart');
+
+    // Ned Hintz is in nobody's care here: his chart needs break-glass, with a reason.
+    await page.getByRole('link', { name: en['nav.patients'] }).first().click();
+    await page.getByRole('link', { name: own.name }).waitFor();
+    await page.getByLabel(en['search.patientId'], { exact: true }).fill(stranger.id);
+    await page.getByRole('button', { name: en['search.open'] }).click();
+    await page.getByRole('heading', { level: 1, name: en['chart.noChart'] }).waitFor();
+    assert.equal(await page.getByRole('heading', { name: stranger.name }).count(), 0, 'nothing of him shows');
+    await page.getByRole('button', { name: en['chart.breakGlass'] }).click();
+    await page.getByText(en['chart.reasonShort']).waitFor();
+    await assertAccessible(page, 'break-glass');
+    await page
+      .getByLabel(en['chart.reason'])
+      .fill('Unconscious in the emergency department, no relative present');
+    await page.getByRole('button', { name: en['chart.breakGlass'] }).click();
+    await page.getByText(en['chart.breakGlassActive']).waitFor();
+    await page.getByRole('heading', { name: stranger.name }).waitFor();
+    await assertAccessible(page, 'chart-break-glass');
+    await signOut(page, base, en['nav.signOut']);
+    assert.deepEqual(browser.pageErrors, []);
+    await page.close();
+  });
+
   it('shows the patient who accessed their record: the clinician by name, role and purpose', async () => {
     assert.ok(browser && seeded);
     const own = seeded.patients[0];
     assert.ok(own);
-    // Dr. Demo opens the chart through the API (signing in through the pages, TOTP enrolled).
-    const clinician = await new OAuthBrowser(base).signIn({
-      clientId: 'openvisit-web',
-      redirectUri: `${base}/app/callback`,
-      scope: 'openid fhirUser user/*.rs',
-      username: 'clinician@demo',
-      password: DEMO_PASSWORD,
-      aud: s.fhir,
-    });
-    assert.ok(clinician.tokens, clinician.error);
-    const read = await fetch(`${s.fhir}/Patient/${own.id}`, {
-      headers: { authorization: `Bearer ${clinician.tokens.access_token}` },
-    });
-    assert.equal(read.status, 200);
-
+    // Each test starts signed out: no sign-in session of the one before.
+    await browser.context.clearCookies();
     const page = await browser.context.newPage();
     await page.goto(`${base}/app/`);
     await page.getByLabel(/^(Language|Idioma)$/).selectOption('en');
@@ -163,7 +206,12 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
     await page.waitForURL(`${base}/app/home`);
     await page.getByRole('link', { name: en['nav.access'] }).first().click();
     await page.getByRole('heading', { level: 1, name: en['access.title'] }).waitFor();
-    const row = page.getByRole('row').filter({ hasText: 'Dr. Demo' }).first();
+    // The chart Dr. Demo opened in the test before: read, for the patient's care.
+    const row = page
+      .getByRole('row')
+      .filter({ hasText: 'Dr. Demo' })
+      .filter({ hasText: `${en['access.action.read']} ${en['access.what.Patient']}` })
+      .first();
     await row.waitFor();
     const text = await row.innerText();
     assert.match(text, new RegExp(en['role.clinician']));
@@ -178,6 +226,8 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
 
   it('warns a minute before the idle timeout and then signs out', async () => {
     assert.ok(browser && seeded);
+    // Each test starts signed out: no sign-in session of the one before.
+    await browser.context.clearCookies();
     const page = await browser.context.newPage();
     // The page's clock is simulated: fifteen idle minutes pass in an instant.
     await page.clock.install();

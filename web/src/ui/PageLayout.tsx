@@ -13,9 +13,15 @@ export function PageLayout({ children }: { children: ReactNode }) {
   const nav = auth.tokens && (
     <nav aria-label={t('nav.main')}>
       <Group gap="md">
-        <Anchor component={NavLink} to="/home">
-          {t('nav.home')}
-        </Anchor>
+        {auth.tokens.fhirUser?.startsWith('Practitioner/') ? (
+          <Anchor component={NavLink} to="/patients">
+            {t('nav.patients')}
+          </Anchor>
+        ) : (
+          <Anchor component={NavLink} to="/home">
+            {t('nav.home')}
+          </Anchor>
+        )}
         {auth.tokens.fhirUser?.startsWith('Patient/') && (
           <Anchor component={NavLink} to="/record/access">
             {t('nav.access')}

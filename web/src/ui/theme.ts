@@ -7,9 +7,13 @@ export const theme = createTheme({
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
 });
 
-// Mantine's "dimmed" text (gray 6, 3.3:1 on white) fails WCAG AA contrast; gray 7 is 7.5:1.
+// Mantine's "dimmed" text (gray 6, 3.3:1 on white) and error text (red 6, 3.3:1) fail WCAG AA
+// contrast; gray 7 is 7.5:1 and red 9 is 5.1:1.
 export const cssVariables: CSSVariablesResolver = (t) => ({
   variables: {},
-  light: { '--mantine-color-dimmed': t.colors.gray[7] ?? '#495057' },
+  light: {
+    '--mantine-color-dimmed': t.colors.gray[7] ?? '#495057',
+    '--mantine-color-error': t.colors.red[9] ?? '#c92a2a',
+  },
   dark: {},
 });

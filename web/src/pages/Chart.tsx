@@ -1,0 +1,111 @@
+import { Alert, Button, Container, Stack, Text, Textarea, Title } from '@mantine/core';
+import { useEffect, useState, type FormEvent } from 'react';
+import { Navigate, useParams } from 'react-router';
+import { ApiError } from '../api/api-error.js';
+import { useQuery } from '../api/use-query.js';
+import { useAuth } from '../auth/AuthProvider.js';
+import { useI18n } from '../i18n/I18nProvider.js';
+import { ErrorState } from '../ui/ErrorState.js';
+import { Loading } from '../ui/Loading.js';
+import { PageLayout } from '../ui/PageLayout.js';
+import { rememberPatient } from '../ui/recent-patients.js';
+import { loadRecordSummary, RecordSummary } from '../ui/RecordSummary.js';
+
+/** Outside a care relationship a chart does not exist for the caller: break-glass opens it, with a reason. */
+function BreakGlass({ patientId, onOpened }: { patientId: string; onOpened: () => void }) {
+  const { t } = useI18n();
+  const { fhir } = useAuth();
+  const [reason, setReason] = useState('');
+  const [tooShort, setTooShort] = useState(false);
+  const [failure, setFailure] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const text = reason.trim();
+    setTooShort(text.length < 10);
+    if (text.length < 10) return;
+    setBusy(true);
+    setFailure(null);
+    try {
+      await fhir.request(`Patient/${patientId}/$break-glass`, {
+        method: 'POST',
+        body: { resourceType: 'Parameters', parameter: [{ name: 'reason', valueString: text }] },
+      });
+      onOpened();
+    } catch (err) {
+      setFailure(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Stack gap="md">
+      <Title order={1}>{t('chart.noChart')}</Title>
+      <Text>{t('chart.noChartBody')}</Text>
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <Stack gap="sm" maw={560}>
+          <Textarea
+            label={t('chart.reason')}
+            description={t('chart.reasonHint')}
+            value={reason}
+            onChange={(e) => setReason(e.currentTarget.value)}
+            error={tooShort ? t('chart.reasonShort') : undefined}
+            required
+            minRows={3}
+            autosize
+          />
+          <div>
+            <Button type="submit" color="red" loading={busy}>
+              {t('chart.breakGlass')}
+            </Button>
+          </div>
+          {failure !== null && <ErrorState error={failure} />}
+        </Stack>
+      </form>
+    </Stack>
+  );
+}
+
+/** A patient's chart in the clinician workspace. */
+export default function Chart() {
+  const { t } = useI18n();
+  const { fhir, tokens } = useAuth();
+  const { id = '' } = useParams();
+  const [brokeGlass, setBrokeGlass] = useState(false);
+  const q = useQuery(`chart/${id}/${String(brokeGlass)}`, () =>
+    loadRecordSummary(fhir, id, { encounters: true }),
+  );
+  useEffect(() => {
+    if (q.data) rememberPatient(id);
+  }, [q.data, id]);
+  if (!tokens) return <Navigate to="/" replace />;
+
+  const outOfReach = q.error instanceof ApiError && q.error.kind === 'not-found';
+  return (
+    <PageLayout>
+      <Container size="lg" py="md">
+        {q.loading && !q.data ? (
+          <Loading label={t('app.loading')} />
+        ) : outOfReach ? (
+          <BreakGlass patientId={id} onOpened={() => setBrokeGlass(true)} />
+        ) : q.error || !q.data ? (
+          <ErrorState error={q.error} onRetry={q.retry} />
+        ) : (
+          <Stack gap="md">
+            <Title order={1} className="ov-visually-hidden">
+              {t('nav.patients')}
+            </Title>
+            {brokeGlass && (
+              <Alert color="red" role="status">
+                {t('chart.breakGlassActive')}
+              </Alert>
+            )}
+            <RecordSummary data={q.data} />
+          </Stack>
+        )}
+      </Container>
+    </PageLayout>
+  );
+}
