@@ -12,6 +12,7 @@ import { cssVariables, theme } from './ui/theme.js';
 const Landing = lazy(() => import('./pages/Landing.js'));
 const Callback = lazy(() => import('./pages/Callback.js'));
 const Home = lazy(() => import('./pages/Home.js'));
+const HealthRecord = lazy(() => import('./pages/HealthRecord.js'));
 const AccessHistory = lazy(() => import('./pages/AccessHistory.js'));
 const PatientSearch = lazy(() => import('./pages/PatientSearch.js'));
 const Chart = lazy(() => import('./pages/Chart.js'));
@@ -31,6 +32,7 @@ createRoot(root).render(
                 <Route path="/" element={<Landing />} />
                 <Route path="/callback" element={<Callback />} />
                 <Route path="/home" element={<Home />} />
+                <Route path="/record" element={<HealthRecord />} />
                 <Route path="/record/access" element={<AccessHistory />} />
                 <Route path="/patients" element={<PatientSearch />} />
                 <Route path="/patients/:id" element={<Chart />} />

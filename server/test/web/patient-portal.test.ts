@@ -99,6 +99,29 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
     );
     await assertAccessible(page, 'patient-home');
 
+    // The whole record, part by part, each read in the patient's own compartment.
+    await page.getByRole('link', { name: en['nav.record'], exact: true }).first().click();
+    await page.getByRole('heading', { level: 1, name: en['record.title'] }).waitFor();
+    await page.getByRole('heading', { name: en['record.conditions'] }).waitFor();
+    await assertAccessible(page, 'record-overview');
+    for (const [tab, name] of [
+      ['record.results', 'record-results'],
+      ['record.immunizations', 'record-immunizations'],
+      ['record.documents', 'record-documents'],
+    ] as const) {
+      await page.getByRole('tab', { name: en[tab] }).click();
+      const panel = page.getByRole('tabpanel');
+      await panel.locator('table, p').first().waitFor();
+      await assertAccessible(page, name);
+    }
+    await page.getByRole('tab', { name: en['record.immunizations'] }).click();
+    const vaccines = await page.getByRole('tabpanel').getByRole('row').count();
+    assert.ok(vaccines > 1, 'the Synthea patient has immunizations, shown one per row');
+    const asked = fhirRequests.filter((r) => /^\/(Observation|Immunization|DocumentReference)\?/.test(r));
+    assert.ok(asked.length >= 3 && asked.every((r) => r.includes(`patient=${own.id}`)), asked.join('\n'));
+    await page.getByRole('link', { name: en['nav.home'] }).first().click();
+    await page.getByRole('heading', { name: en['record.conditions'] }).waitFor();
+
     // The same record in Spanish, chosen in the header; the choice outlives a reload.
     await page.getByLabel(en['nav.language']).selectOption('es');
     await page

@@ -12,7 +12,7 @@ export function PageLayout({ children }: { children: ReactNode }) {
   const auth = useAuth();
   const nav = auth.tokens && (
     <nav aria-label={t('nav.main')}>
-      <Group gap="md">
+      <Group gap="md" wrap="nowrap">
         {auth.tokens.fhirUser?.startsWith('Practitioner/') ? (
           <Anchor component={NavLink} to="/patients">
             {t('nav.patients')}
@@ -23,9 +23,14 @@ export function PageLayout({ children }: { children: ReactNode }) {
           </Anchor>
         )}
         {auth.tokens.fhirUser?.startsWith('Patient/') && (
-          <Anchor component={NavLink} to="/record/access">
-            {t('nav.access')}
-          </Anchor>
+          <>
+            <Anchor component={NavLink} to="/record" end>
+              {t('nav.record')}
+            </Anchor>
+            <Anchor component={NavLink} to="/record/access">
+              {t('nav.access')}
+            </Anchor>
+          </>
         )}
       </Group>
     </nav>
@@ -59,7 +64,7 @@ export function PageLayout({ children }: { children: ReactNode }) {
           </Group>
         </Group>
         {nav && (
-          <Box hiddenFrom="sm" h={40}>
+          <Box hiddenFrom="sm" h={40} style={{ overflowX: 'auto', whiteSpace: 'nowrap' }}>
             {nav}
           </Box>
         )}

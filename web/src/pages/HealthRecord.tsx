@@ -1,0 +1,212 @@
+import { Anchor, Badge, Container, Stack, Table, Tabs, Text, Title } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { Navigate } from 'react-router';
+import type { FhirResource } from '../api/fhir-client.js';
+import { conceptText, type CodeableConcept } from '../api/fhir-text.js';
+import { flagOf, rangeText, valueText, type Observation } from '../api/observation-text.js';
+import { useQuery, type QueryState } from '../api/use-query.js';
+import { useAuth } from '../auth/AuthProvider.js';
+import { formatDate } from '../i18n/format.js';
+import { useI18n } from '../i18n/I18nProvider.js';
+import type { MessageKey } from '../i18n/en.js';
+import { keyOr } from '../i18n/optional-key.js';
+import { EmptyState } from '../ui/EmptyState.js';
+import { ErrorState } from '../ui/ErrorState.js';
+import { Loading } from '../ui/Loading.js';
+import { PageLayout } from '../ui/PageLayout.js';
+import { loadRecordSummary, RecordSummary } from '../ui/RecordSummary.js';
+
+interface Immunization {
+  id?: string;
+  vaccineCode?: CodeableConcept;
+  occurrenceDateTime?: string;
+}
+
+interface DocumentReference {
+  id?: string;
+  type?: CodeableConcept;
+  date?: string;
+  author?: { display?: string }[];
+  content?: { attachment?: { url?: string; title?: string; contentType?: string } }[];
+}
+
+/** Loading, error or empty states around a part of the record; `children` when there is something. */
+function Part<T>({
+  q,
+  empty,
+  children,
+}: {
+  q: QueryState<T[]>;
+  empty: MessageKey;
+  children: (data: T[]) => ReactNode;
+}) {
+  const { t } = useI18n();
+  if (q.loading && !q.data) return <Loading label={t('app.loading')} />;
+  if (q.error || !q.data) return <ErrorState error={q.error} onRetry={q.retry} />;
+  if (q.data.length === 0) return <EmptyState>{t(empty)}</EmptyState>;
+  return <>{children(q.data)}</>;
+}
+
+/** A document's own link, only when it points at this server (never an outside address). */
+function sameOriginUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const u = new URL(url, location.origin);
+    return u.origin === location.origin ? u.toString() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The patient's whole record, by part: overview, results, immunizations, documents. */
+export default function HealthRecord() {
+  const { t, locale, timeZone } = useI18n();
+  const { fhir, tokens } = useAuth();
+  const [type, id = ''] = (tokens?.fhirUser ?? '').split('/');
+  const subject = { patient: id, _sort: '-date', _count: '100' };
+  const overview = useQuery(`record/${id}`, () => loadRecordSummary(fhir, id, { encounters: true }));
+  const results = useQuery(`results/${id}`, () =>
+    fhir.search<FhirResource & Observation>('Observation', { ...subject, category: 'laboratory' }),
+  );
+  const immunizations = useQuery(`imm/${id}`, () =>
+    fhir.search<FhirResource & Immunization>('Immunization', subject),
+  );
+  const documents = useQuery(`docs/${id}`, () =>
+    fhir.search<FhirResource & DocumentReference>('DocumentReference', subject),
+  );
+  if (!tokens) return <Navigate to="/" replace />;
+  if (type !== 'Patient') return <Navigate to="/home" replace />;
+  const date = (v: string | undefined) => (v ? formatDate(v.slice(0, 10), locale, timeZone) : '');
+
+  return (
+    <PageLayout>
+      <Container size="lg" py="md">
+        <Stack gap="md">
+          <div>
+            <Title order={1}>{t('record.title')}</Title>
+            <Text c="dimmed">{t('record.lead')}</Text>
+          </div>
+          <Tabs defaultValue="overview" keepMounted={false}>
+            <Tabs.List aria-label={t('record.tabs')}>
+              <Tabs.Tab value="overview">{t('record.overview')}</Tabs.Tab>
+              <Tabs.Tab value="results">{t('record.results')}</Tabs.Tab>
+              <Tabs.Tab value="immunizations">{t('record.immunizations')}</Tabs.Tab>
+              <Tabs.Tab value="documents">{t('record.documents')}</Tabs.Tab>
+            </Tabs.List>
+            <Tabs.Panel value="overview" pt="md">
+              {overview.loading && !overview.data ? (
+                <Loading label={t('app.loading')} />
+              ) : overview.error || !overview.data ? (
+                <ErrorState error={overview.error} onRetry={overview.retry} />
+              ) : (
+                <RecordSummary data={overview.data} />
+              )}
+            </Tabs.Panel>
+            <Tabs.Panel value="results" pt="md">
+              <Part q={results} empty="record.empty">
+                {(list) => (
+                  <Table.ScrollContainer minWidth={560}>
+                    <Table striped>
+                      <Table.Thead>
+                        <Table.Tr>
+                          <Table.Th scope="col">{t('record.test')}</Table.Th>
+                          <Table.Th scope="col">{t('record.value')}</Table.Th>
+                          <Table.Th scope="col">{t('record.range')}</Table.Th>
+                          <Table.Th scope="col">{t('record.date')}</Table.Th>
+                        </Table.Tr>
+                      </Table.Thead>
+                      <Table.Tbody>
+                        {list.map((o, i) => {
+                          const flag = flagOf(o);
+                          return (
+                            <Table.Tr key={o.id ?? i}>
+                              <Table.Td>{conceptText(o.code)}</Table.Td>
+                              <Table.Td>
+                                {valueText(o, locale, conceptText)}{' '}
+                                {flag && flag !== 'N' && (
+                                  <Badge color={flag === 'A' ? 'yellow' : 'red'} variant="light">
+                                    {t(keyOr('record.flag', flag))}
+                                  </Badge>
+                                )}
+                              </Table.Td>
+                              <Table.Td>{rangeText(o, locale)}</Table.Td>
+                              <Table.Td>{date(o.effectiveDateTime ?? o.issued)}</Table.Td>
+                            </Table.Tr>
+                          );
+                        })}
+                      </Table.Tbody>
+                    </Table>
+                  </Table.ScrollContainer>
+                )}
+              </Part>
+            </Tabs.Panel>
+            <Tabs.Panel value="immunizations" pt="md">
+              <Part q={immunizations} empty="record.empty">
+                {(list) => (
+                  <Table>
+                    <Table.Thead>
+                      <Table.Tr>
+                        <Table.Th scope="col">{t('record.vaccine')}</Table.Th>
+                        <Table.Th scope="col">{t('record.date')}</Table.Th>
+                      </Table.Tr>
+                    </Table.Thead>
+                    <Table.Tbody>
+                      {list.map((im, i) => (
+                        <Table.Tr key={im.id ?? i}>
+                          <Table.Td>{conceptText(im.vaccineCode)}</Table.Td>
+                          <Table.Td>{date(im.occurrenceDateTime)}</Table.Td>
+                        </Table.Tr>
+                      ))}
+                    </Table.Tbody>
+                  </Table>
+                )}
+              </Part>
+            </Tabs.Panel>
+            <Tabs.Panel value="documents" pt="md">
+              <Part q={documents} empty="record.empty">
+                {(list) => (
+                  <Table>
+                    <Table.Thead>
+                      <Table.Tr>
+                        <Table.Th scope="col">{t('record.document')}</Table.Th>
+                        <Table.Th scope="col">{t('record.author')}</Table.Th>
+                        <Table.Th scope="col">{t('record.date')}</Table.Th>
+                      </Table.Tr>
+                    </Table.Thead>
+                    <Table.Tbody>
+                      {list.map((d, i) => {
+                        const attachment = d.content?.[0]?.attachment;
+                        const url = sameOriginUrl(attachment?.url);
+                        const name = conceptText(d.type) || attachment?.title || t('record.document');
+                        return (
+                          <Table.Tr key={d.id ?? i}>
+                            <Table.Td>
+                              {url ? (
+                                <Anchor href={url} target="_blank" rel="noopener">
+                                  {name}
+                                </Anchor>
+                              ) : (
+                                name
+                              )}
+                            </Table.Td>
+                            <Table.Td>
+                              {d.author
+                                ?.map((a) => a.display)
+                                .filter(Boolean)
+                                .join(', ')}
+                            </Table.Td>
+                            <Table.Td>{date(d.date)}</Table.Td>
+                          </Table.Tr>
+                        );
+                      })}
+                    </Table.Tbody>
+                  </Table>
+                )}
+              </Part>
+            </Tabs.Panel>
+          </Tabs>
+        </Stack>
+      </Container>
+    </PageLayout>
+  );
+}
