@@ -247,6 +247,31 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
     await page.close();
   });
 
+  it('says so when the browser is offline or OpenVisit is degraded', async () => {
+    assert.ok(browser);
+    await browser.context.clearCookies();
+    const page = await browser.context.newPage();
+    await page.goto(`${base}/app/`);
+    await page.getByLabel(/^(Language|Idioma)$/).selectOption('en');
+    await page.getByRole('heading', { level: 1, name: en['landing.title'] }).waitFor();
+    assert.equal(await page.getByText(en['status.degraded']).count(), 0);
+
+    await browser.context.setOffline(true);
+    await page.getByText(en['status.offline']).waitFor();
+    await assertAccessible(page, 'offline');
+    // Back online, the server says it cannot serve (its readiness check fails, as while draining).
+    await page.route(`${base}/readyz`, (route) =>
+      route.fulfill({ status: 503, body: '{"status":"unavailable"}' }),
+    );
+    await browser.context.setOffline(false);
+    await page.getByText(en['status.degraded']).waitFor();
+    await page.unroute(`${base}/readyz`);
+    await page.evaluate("dispatchEvent(new Event('online'))");
+    await page.getByText(en['status.degraded']).waitFor({ state: 'detached' });
+    assert.deepEqual(browser.pageErrors, []);
+    await page.close();
+  });
+
   it('warns a minute before the idle timeout and then signs out', async () => {
     assert.ok(browser && seeded);
     // Each test starts signed out: no sign-in session of the one before.
@@ -276,6 +301,8 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
     await page.clock.fastForward('00:03');
     const dialog = page.getByRole('dialog', { name: en['idle.title'] });
     await dialog.waitFor();
+    // Let the dialog's opening transition finish (its timers run on the simulated clock too).
+    await page.clock.runFor(1000);
     await assertAccessible(page, 'idle-warning');
 
     await page.clock.fastForward('01:00');

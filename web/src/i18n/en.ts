@@ -137,6 +137,9 @@ export const en = {
   'record.document': 'Document',
   'record.author': 'From',
   'record.open': 'Open',
+  'status.degraded':
+    'OpenVisit is having trouble right now. Some information may not load; please try again in a few minutes.',
+  'status.offline': 'You are offline. OpenVisit will continue when your connection is back.',
   'error.network': 'OpenVisit cannot be reached. Check your connection and try again.',
   'error.session-expired': 'Your session has ended. Please sign in again.',
   'error.forbidden': 'You are not allowed to see this.',

@@ -139,6 +139,9 @@ export const es: Messages = {
   'record.document': 'Documento',
   'record.author': 'De',
   'record.open': 'Abrir',
+  'status.degraded':
+    'OpenVisit tiene problemas en este momento. Es posible que parte de la información no se cargue; inténtelo de nuevo en unos minutos.',
+  'status.offline': 'No tiene conexión. OpenVisit continuará cuando vuelva la conexión.',
   'error.network': 'No se puede conectar con OpenVisit. Revise su conexión e inténtelo de nuevo.',
   'error.session-expired': 'Su sesión ha terminado. Inicie sesión de nuevo.',
   'error.forbidden': 'No tiene permiso para ver esto.',

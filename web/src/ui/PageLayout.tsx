@@ -5,6 +5,7 @@ import { useAuth } from '../auth/AuthProvider.js';
 import { IdleGuard } from '../auth/IdleGuard.js';
 import { useI18n } from '../i18n/I18nProvider.js';
 import { LOCALES, type Locale } from '../i18n/translate.js';
+import { ServiceBanner } from './ServiceBanner.js';
 
 /** Every page's frame: skip link, header (name, navigation, language, sign-out) and the main region. */
 export function PageLayout({ children }: { children: ReactNode }) {
@@ -71,6 +72,7 @@ export function PageLayout({ children }: { children: ReactNode }) {
       </AppShell.Header>
       {auth.tokens && <IdleGuard />}
       <AppShell.Main id="main" tabIndex={-1}>
+        <ServiceBanner />
         {children}
       </AppShell.Main>
     </AppShell>
