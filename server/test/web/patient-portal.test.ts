@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { messages } from '../../src/auth/pages/messages.js';
@@ -104,6 +105,22 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
     await page.getByRole('heading', { level: 1, name: en['record.title'] }).waitFor();
     await page.getByRole('heading', { name: en['record.conditions'] }).waitFor();
     await assertAccessible(page, 'record-overview');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: en['record.download'] }).click(),
+    ]);
+    const saved = await download.path();
+    const bundle = JSON.parse(fs.readFileSync(saved, 'utf8')) as {
+      resourceType: string;
+      entry: { resource: { resourceType: string; id: string } }[];
+    };
+    assert.equal(bundle.resourceType, 'Bundle');
+    assert.ok(bundle.entry.some((e) => e.resource.resourceType === 'Patient' && e.resource.id === own.id));
+    assert.ok(bundle.entry.length > 20, `the whole Synthea record: ${bundle.entry.length} resources`);
+    assert.ok(
+      !fs.readFileSync(saved, 'utf8').includes(other.id),
+      'nothing of another patient in the download',
+    );
     for (const [tab, name] of [
       ['record.results', 'record-results'],
       ['record.immunizations', 'record-immunizations'],

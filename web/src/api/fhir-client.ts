@@ -59,6 +59,15 @@ export class FhirClient {
   }
 
   async request<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+    return (await (await this.response(path, init)).json()) as T;
+  }
+
+  /** The answer as the server wrote it (a download keeps every digit of every decimal). */
+  async text(path: string): Promise<string> {
+    return (await this.response(path, {})).text();
+  }
+
+  private async response(path: string, init: { method?: string; body?: unknown }): Promise<Response> {
     let token = await this.tokens.token();
     if (!token) throw new ApiError('session-expired', 401);
     let res = await this.send(path, token, init);
@@ -68,7 +77,7 @@ export class FhirClient {
       res = await this.send(path, token, init);
     }
     if (!res.ok) throw new ApiError(kindOfStatus(res.status), res.status);
-    return (await res.json()) as T;
+    return res;
   }
 
   private async send(

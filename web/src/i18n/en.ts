@@ -140,6 +140,8 @@ export const en = {
   'status.degraded':
     'OpenVisit is having trouble right now. Some information may not load; please try again in a few minutes.',
   'status.offline': 'You are offline. OpenVisit will continue when your connection is back.',
+  'record.download': 'Download my record',
+  'record.downloadHint': 'One file with your whole record in FHIR, the format other health apps read.',
   'error.network': 'OpenVisit cannot be reached. Check your connection and try again.',
   'error.session-expired': 'Your session has ended. Please sign in again.',
   'error.forbidden': 'You are not allowed to see this.',

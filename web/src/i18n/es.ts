@@ -142,6 +142,9 @@ export const es: Messages = {
   'status.degraded':
     'OpenVisit tiene problemas en este momento. Es posible que parte de la información no se cargue; inténtelo de nuevo en unos minutos.',
   'status.offline': 'No tiene conexión. OpenVisit continuará cuando vuelva la conexión.',
+  'record.download': 'Descargar mi historia',
+  'record.downloadHint':
+    'Un archivo con toda su historia en FHIR, el formato que leen otras aplicaciones de salud.',
   'error.network': 'No se puede conectar con OpenVisit. Revise su conexión e inténtelo de nuevo.',
   'error.session-expired': 'Su sesión ha terminado. Inicie sesión de nuevo.',
   'error.forbidden': 'No tiene permiso para ver esto.',

@@ -11,6 +11,7 @@ import { useI18n } from '../i18n/I18nProvider.js';
 import type { MessageKey } from '../i18n/en.js';
 import { keyOr } from '../i18n/optional-key.js';
 import { EmptyState } from '../ui/EmptyState.js';
+import { DownloadRecord } from '../ui/DownloadRecord.js';
 import { ErrorState } from '../ui/ErrorState.js';
 import { Loading } from '../ui/Loading.js';
 import { PageLayout } from '../ui/PageLayout.js';
@@ -86,6 +87,7 @@ export default function HealthRecord() {
             <Title order={1}>{t('record.title')}</Title>
             <Text c="dimmed">{t('record.lead')}</Text>
           </div>
+          <DownloadRecord patientId={id} />
           <Tabs defaultValue="overview" keepMounted={false}>
             <Tabs.List aria-label={t('record.tabs')}>
               <Tabs.Tab value="overview">{t('record.overview')}</Tabs.Tab>

@@ -5,7 +5,17 @@ import type { StoredVersion } from '../storage/resource-store.js';
 export type AccessLetter = 'c' | 'r' | 'u' | 'd' | 's';
 
 /** The FHIR interaction being carried out, as audited. */
-export type AccessAction = 'read' | 'vread' | 'search' | 'create' | 'update' | 'patch' | 'delete' | 'history';
+export type AccessAction =
+  | 'read'
+  | 'vread'
+  | 'search'
+  | 'create'
+  | 'update'
+  | 'patch'
+  | 'delete'
+  | 'history'
+  // Patient/$everything: a patient's whole record at once.
+  | 'export';
 
 /** A resource on its way out: its type, id and JSON text. */
 export interface ResourceView {

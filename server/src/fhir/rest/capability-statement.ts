@@ -75,6 +75,16 @@ export function capabilityStatement(
         definition: p.url,
         type: p.type,
       })),
+      ...(type === 'Patient'
+        ? {
+            operation: [
+              {
+                name: 'everything',
+                definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything',
+              },
+            ],
+          }
+        : {}),
     };
   });
   return {

@@ -22,6 +22,8 @@ export interface RestContext {
   /** `_summary` / `_elements` on reads */
   subsetter: Subsetter;
   fhirBaseUrl: string;
+  /** Search parameter ids that put a resource in a patient's compartment (`$everything`). */
+  compartmentParams: readonly number[];
   /** Who asks (tenant and access policy), as established by the FHIR plugin's authentication hook. */
   callerOf: (req: FastifyRequest) => Caller;
   onCommitted: () => void;

@@ -5,6 +5,7 @@ import type { Caller } from '../interactions/deps.js';
 import { Subsetter } from '../search/query/index.js';
 import type { SearchParamRegistry } from '../storage/search-param-registry.js';
 import type { RestContext } from './context.js';
+import { compartmentParamIds } from '../interactions/everything.js';
 import { createFhirDeps } from './deps-factory.js';
 import { instanceRoutes } from './routes-instance.js';
 import { systemRoutes } from './routes-system.js';
@@ -37,6 +38,7 @@ export const fhirRestPlugin: FastifyPluginAsync<FhirRestOptions> = async (app, o
     indexer,
     subsetter: new Subsetter(opts.defs),
     fhirBaseUrl: opts.fhirBaseUrl,
+    compartmentParams: compartmentParamIds(opts.registry),
     callerOf: opts.callerOf,
     onCommitted: opts.onCommitted,
   };

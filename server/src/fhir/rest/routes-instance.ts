@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { methodNotAllowed, notFound } from '../../platform/http/operation-outcome.js';
 import { deleteResource } from '../interactions/delete.js';
+import { patientEverything } from '../interactions/everything.js';
 import { readResource, vreadResource } from '../interactions/read.js';
 import { checkId, checkType } from '../interactions/request-body.js';
 import { patchResource, updateResource } from '../interactions/write.js';
@@ -17,8 +18,33 @@ function isPretty(req: FastifyRequest): boolean {
   return flag(queryPairs(req), '_pretty') === 'true';
 }
 
-/** read, vread, update, patch, delete and instance history on `/:type/:id`. */
+/** read, vread, update, patch, delete and instance history on `/:type/:id`; `Patient/:id/$everything`. */
 export function instanceRoutes(app: FastifyInstance, ctx: RestContext): void {
+  app.get('/Patient/:id/$everything', async (req: FastifyRequest<{ Params: { id: string } }>, reply) => {
+    checkAcceptable(req.headers.accept, flag(queryPairs(req), '_format'));
+    const pairs = queryPairs(req);
+    const since = flag(pairs, '_since');
+    const types = flag(pairs, '_type')
+      ?.split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
+    const found = await inTenant(ctx, req, (s) =>
+      patientEverything(ctx.deps, s, ctx.compartmentParams, req.params.id, {
+        ...(since !== undefined ? { since } : {}),
+        ...(types !== undefined ? { types } : {}),
+      }),
+    );
+    // The stored text of each resource goes out as it is (no re-serialization: decimals stay exact).
+    const entries = found.map(
+      (r) =>
+        `{"fullUrl":${JSON.stringify(`${ctx.fhirBaseUrl}/${r.resourceType}/${r.id}`)},"resource":${r.content},"search":{"mode":"match"}}`,
+    );
+    const self = `${ctx.fhirBaseUrl}/Patient/${req.params.id}/$everything`;
+    const body = `{"resourceType":"Bundle","type":"searchset","total":${found.length},"link":[{"relation":"self","url":${JSON.stringify(self)}}],"entry":[${entries.join(',')}]}`;
+    reply.header('cache-control', 'no-store');
+    return sendJsonText(reply, 200, body, isPretty(req));
+  });
+
   app.get('/:type/:id', async (req: InstanceRequest, reply) => {
     checkAcceptable(req.headers.accept, flag(queryPairs(req), '_format'));
     const stored = await inTenant(ctx, req, (s) => readResource(ctx.deps, s, req.params.type, req.params.id));
