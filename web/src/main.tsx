@@ -13,6 +13,7 @@ const Landing = lazy(() => import('./pages/Landing.js'));
 const Callback = lazy(() => import('./pages/Callback.js'));
 const Home = lazy(() => import('./pages/Home.js'));
 const HealthRecord = lazy(() => import('./pages/HealthRecord.js'));
+const Sharing = lazy(() => import('./pages/Sharing.js'));
 const AccessHistory = lazy(() => import('./pages/AccessHistory.js'));
 const PatientSearch = lazy(() => import('./pages/PatientSearch.js'));
 const Chart = lazy(() => import('./pages/Chart.js'));
@@ -34,6 +35,7 @@ createRoot(root).render(
                 <Route path="/home" element={<Home />} />
                 <Route path="/record" element={<HealthRecord />} />
                 <Route path="/record/access" element={<AccessHistory />} />
+                <Route path="/sharing" element={<Sharing />} />
                 <Route path="/patients" element={<PatientSearch />} />
                 <Route path="/patients/:id" element={<Chart />} />
                 <Route path="*" element={<NotFound />} />

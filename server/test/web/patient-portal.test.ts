@@ -147,6 +147,17 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
     assert.equal(await page.locator('html').getAttribute('lang'), 'es');
     await page.reload();
     await page.getByRole('heading', { name: es['record.conditions'] }).waitFor();
+    // Every string of the app on the page is Spanish now (the record's own data stays as written).
+    const visible = await page.locator('body').innerText();
+    const english = Object.entries(en).filter(
+      ([key, text]) =>
+        text !== es[key as keyof typeof es] &&
+        !text.includes('{') &&
+        new RegExp(`(^|[^\\p{L}])${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}])`, 'u').test(
+          visible,
+        ),
+    );
+    assert.deepEqual(english, [], 'English left on the Spanish page');
     await assertAccessible(page, 'patient-home-es');
 
     // Signing out ends the session on the server: the old refresh token no longer works.
@@ -171,6 +182,70 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
 
     assert.deepEqual(browser.blocked, [], 'nothing left the server');
     assert.deepEqual(browser.cspViolations, [], 'the app runs under its Content-Security-Policy');
+    assert.deepEqual(browser.pageErrors, []);
+    await page.close();
+  });
+
+  it('the patient hides mental-health data from the front desk, then stops hiding it', async () => {
+    assert.ok(browser && seeded);
+    const own = seeded.patients[0];
+    assert.ok(own);
+    await browser.context.clearCookies();
+    const page = await browser.context.newPage();
+    await page.goto(`${base}/app/`);
+    await page.getByLabel(/^(Language|Idioma)$/).selectOption('en');
+    await page.getByRole('button', { name: en['landing.signIn'] }).click();
+    await page.getByLabel(messages.en.loginUsername).fill('patient@demo');
+    await page.getByLabel(messages.en.loginPassword).fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: messages.en.loginSubmit }).click();
+    await page.getByRole('button', { name: messages.en.consentAllow, exact: true }).click();
+    await page.waitForURL(`${base}/app/home`);
+    await page.getByRole('link', { name: en['nav.sharing'] }).first().click();
+    await page.getByRole('heading', { level: 1, name: en['sharing.title'] }).waitFor();
+    await page.getByText(en['sharing.none']).waitFor();
+
+    await page.getByRole('button', { name: en['sharing.save'] }).click();
+    await page.getByText(en['sharing.pickWhom']).waitFor();
+    await page.getByRole('radio', { name: en['sharing.label.PSY'] }).check();
+    await page.getByRole('checkbox', { name: en['role.front-desk'] }).check();
+    await page.getByRole('button', { name: en['sharing.save'] }).click();
+    const hidden = en['sharing.hidden']
+      .replace('{what}', en['sharing.label.PSY'])
+      .replace('{whom}', en['role.front-desk']);
+    await page.getByText(hidden).waitFor();
+    await assertAccessible(page, 'sharing');
+
+    // The choice is a FHIR Consent the access policy reads: deny PSY-labelled data to the role.
+    const stored = await s.tdb.db.query<{ content: string }>(
+      s.tdb.tenantA,
+      `SELECT content FROM resource WHERE tenant_id = $1 AND res_type = 'Consent' AND NOT deleted`,
+      [s.tdb.tenantA],
+    );
+    assert.equal(stored.rows.length, 1);
+    const consent = JSON.parse(stored.rows[0]?.content ?? '{}') as {
+      status: string;
+      patient: { reference: string };
+      provision: {
+        type: string;
+        actor: { role: { coding: { code: string }[] } }[];
+        securityLabel: { code: string }[];
+      };
+    };
+    assert.equal(consent.status, 'active');
+    assert.equal(consent.patient.reference, `Patient/${own.id}`);
+    assert.equal(consent.provision.type, 'deny');
+    assert.deepEqual(consent.provision.actor[0]?.role.coding[0]?.code, 'front-desk');
+    assert.deepEqual(consent.provision.securityLabel[0]?.code, 'PSY');
+
+    await page.getByRole('button', { name: en['sharing.stop'] }).click();
+    await page.getByText(en['sharing.none']).waitFor();
+    const after = await s.tdb.db.query<{ content: string }>(
+      s.tdb.tenantA,
+      `SELECT content FROM resource WHERE tenant_id = $1 AND res_type = 'Consent' AND NOT deleted`,
+      [s.tdb.tenantA],
+    );
+    assert.equal((JSON.parse(after.rows[0]?.content ?? '{}') as { status: string }).status, 'inactive');
+    await signOut(page, base, en['nav.signOut']);
     assert.deepEqual(browser.pageErrors, []);
     await page.close();
   });

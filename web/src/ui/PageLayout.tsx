@@ -31,6 +31,9 @@ export function PageLayout({ children }: { children: ReactNode }) {
             <Anchor component={NavLink} to="/record/access">
               {t('nav.access')}
             </Anchor>
+            <Anchor component={NavLink} to="/sharing">
+              {t('nav.sharing')}
+            </Anchor>
           </>
         )}
       </Group>
