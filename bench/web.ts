@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../server/test/browser/support/chromium.js';
 import { startOpenVisit } from './lib/openvisit.js';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -19,17 +20,6 @@ const DIST = path.join(REPO, 'web', 'dist');
 const LOADS = 15;
 const TARGET_MS = 2000;
 const TARGET_MAIN_KB = 250;
-
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const kb = (n: number) => (n / 1024).toFixed(1);
 const gzipSize = (file: string) => zlib.gzipSync(fs.readFileSync(file)).length;
@@ -61,9 +51,9 @@ async function coldLoad(
 ): Promise<number> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'openvisit-bench-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     headless: true,
-    args: ARGS,
+    args: CHROMIUM_ARGS,
     viewport: { width: 1280, height: 800 },
   });
   try {

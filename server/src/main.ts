@@ -157,7 +157,7 @@ async function startCommand(config: Config, env: NodeJS.ProcessEnv): Promise<num
       [
         '',
         'OpenVisit is running',
-        `  Web / API   ${config.baseUrl}/`,
+        `  Web app     ${config.baseUrl}/app/  (sign in with a demo account, README.md)`,
         `  FHIR R4     ${config.baseUrl}${FHIR_PREFIX}  (CapabilityStatement: ${config.baseUrl}${FHIR_PREFIX}/metadata)`,
         `  OpenAPI     ${config.baseUrl}/openapi.json`,
         `  Metrics     ${config.baseUrl}/metrics`,

@@ -20,6 +20,24 @@ import { startTestServer, type TestServer } from '../support/server.js';
 
 const keyring = [{ id: 'web', key: crypto.randomBytes(32) }];
 
+/**
+ * From the app's front page (in English; the language picked earlier is remembered by the browser)
+ * through the sign-in pages as `username`, allowing the app; staff enrol TOTP on the way.
+ */
+async function signInThroughApp(page: Page, username: string): Promise<void> {
+  await page.getByLabel(/^(Language|Idioma)$/).selectOption('en');
+  await page.getByRole('button', { name: en['landing.signIn'] }).click();
+  await page.getByLabel(messages.en.loginUsername).fill(username);
+  await page.getByLabel(messages.en.loginPassword).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: messages.en.loginSubmit }).click();
+  if (username !== 'patient@demo') {
+    const secret = (await page.locator('figure.secret code').innerText()).replace(/\s/g, '');
+    await page.locator('#code').fill(totpCodeAt(secret, Date.now()));
+    await page.getByRole('button', { name: messages.en.mfaEnrollSubmit }).click();
+  }
+  await page.getByRole('button', { name: messages.en.consentAllow, exact: true }).click();
+}
+
 /** Signs out through the app; the provider's logout page asks once to confirm. */
 async function signOut(page: Page, base: string, label: string): Promise<void> {
   await page.getByRole('button', { name: label }).click();
@@ -193,12 +211,7 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
     await browser.context.clearCookies();
     const page = await browser.context.newPage();
     await page.goto(`${base}/app/`);
-    await page.getByLabel(/^(Language|Idioma)$/).selectOption('en');
-    await page.getByRole('button', { name: en['landing.signIn'] }).click();
-    await page.getByLabel(messages.en.loginUsername).fill('patient@demo');
-    await page.getByLabel(messages.en.loginPassword).fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: messages.en.loginSubmit }).click();
-    await page.getByRole('button', { name: messages.en.consentAllow, exact: true }).click();
+    await signInThroughApp(page, 'patient@demo');
     await page.waitForURL(`${base}/app/home`);
     await page.getByRole('link', { name: en['nav.sharing'] }).first().click();
     await page.getByRole('heading', { level: 1, name: en['sharing.title'] }).waitFor();
@@ -258,16 +271,8 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
     await browser.context.clearCookies();
     const page = await browser.context.newPage();
     await page.goto(`${base}/app/`);
-    await page.getByLabel(/^(Language|Idioma)$/).selectOption('en');
-    await page.getByRole('button', { name: en['landing.signIn'] }).click();
-    await page.getByLabel(messages.en.loginUsername).fill('clinician@demo');
-    await page.getByLabel(messages.en.loginPassword).fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: messages.en.loginSubmit }).click();
     // Staff enrol an authenticator at their first sign-in.
-    const secret = (await page.locator('figure.secret code').innerText()).replace(/\s/g, '');
-    await page.locator('#code').fill(totpCodeAt(secret, Date.now()));
-    await page.getByRole('button', { name: messages.en.mfaEnrollSubmit }).click();
-    await page.getByRole('button', { name: messages.en.consentAllow, exact: true }).click();
+    await signInThroughApp(page, 'clinician@demo');
     await page.waitForURL(`${base}/app/patients`);
     await page.getByRole('heading', { level: 1, name: en['search.title'] }).waitFor();
     await assertAccessible(page, 'patient-search');
@@ -280,6 +285,11 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
     await page.waitForURL(`${base}/app/patients/${own.id}`);
     await page.getByRole('heading', { name: own.name }).waitFor();
     await page.getByRole('heading', { name: en['chart.encounters'] }).waitFor();
+    await page.getByRole('heading', { name: en['chart.timeline'] }).waitFor();
+    assert.ok(
+      (await page.getByText(en['chart.event.encounter'], { exact: true }).count()) > 0,
+      'visits on the timeline',
+    );
     await assertAccessible(page, 'chart');
 
     // Ned Hintz is in nobody's care here: his chart needs break-glass, with a reason.
@@ -312,12 +322,7 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
     await browser.context.clearCookies();
     const page = await browser.context.newPage();
     await page.goto(`${base}/app/`);
-    await page.getByLabel(/^(Language|Idioma)$/).selectOption('en');
-    await page.getByRole('button', { name: en['landing.signIn'] }).click();
-    await page.getByLabel(messages.en.loginUsername).fill('patient@demo');
-    await page.getByLabel(messages.en.loginPassword).fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: messages.en.loginSubmit }).click();
-    await page.getByRole('button', { name: messages.en.consentAllow, exact: true }).click();
+    await signInThroughApp(page, 'patient@demo');
     await page.waitForURL(`${base}/app/home`);
     await page.getByRole('link', { name: en['nav.access'] }).first().click();
     await page.getByRole('heading', { level: 1, name: en['access.title'] }).waitFor();
@@ -369,16 +374,12 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
     // Each test starts signed out: no sign-in session of the one before.
     await browser.context.clearCookies();
     const page = await browser.context.newPage();
-    // The page's clock is simulated: fifteen idle minutes pass in an instant.
+    // The page's clock is simulated: fifteen idle minutes pass in an instant. CSS transitions run on
+    // the real clock, so this user asks for reduced motion: the dialog is fully there when axe looks.
     await page.clock.install();
+    await page.emulateMedia({ reducedMotion: 'reduce' });
     await page.goto(`${base}/app/`);
-    // The language picked in the test before is remembered by the browser: back to English.
-    await page.getByLabel(/^(Language|Idioma)$/).selectOption('en');
-    await page.getByRole('button', { name: en['landing.signIn'] }).click();
-    await page.getByLabel(messages.en.loginUsername).fill('patient@demo');
-    await page.getByLabel(messages.en.loginPassword).fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: messages.en.loginSubmit }).click();
-    await page.getByRole('button', { name: messages.en.consentAllow, exact: true }).click();
+    await signInThroughApp(page, 'patient@demo');
     await page.waitForURL(`${base}/app/home`);
     await page.getByRole('heading', { name: en['record.conditions'] }).waitFor();
     const refresh = await page.evaluate(() =>

@@ -2,6 +2,8 @@ import { Alert, Button, Container, Stack, Text, Textarea, Title } from '@mantine
 import { useEffect, useState, type FormEvent } from 'react';
 import { Navigate, useParams } from 'react-router';
 import { ApiError } from '../api/api-error.js';
+import type { FhirResource } from '../api/fhir-client.js';
+import { buildTimeline, type Dated } from '../api/timeline.js';
 import { useQuery } from '../api/use-query.js';
 import { useAuth } from '../auth/AuthProvider.js';
 import { useI18n } from '../i18n/I18nProvider.js';
@@ -10,6 +12,7 @@ import { Loading } from '../ui/Loading.js';
 import { PageLayout } from '../ui/PageLayout.js';
 import { rememberPatient } from '../ui/recent-patients.js';
 import { loadRecordSummary, RecordSummary } from '../ui/RecordSummary.js';
+import { Timeline } from '../ui/Timeline.js';
 
 /** Outside a care relationship a chart does not exist for the caller: break-glass opens it, with a reason. */
 function BreakGlass({ patientId, onOpened }: { patientId: string; onOpened: () => void }) {
@@ -74,9 +77,25 @@ export default function Chart() {
   const { fhir, tokens } = useAuth();
   const { id = '' } = useParams();
   const [brokeGlass, setBrokeGlass] = useState(false);
-  const q = useQuery(`chart/${id}/${String(brokeGlass)}`, () =>
-    loadRecordSummary(fhir, id, { encounters: true }),
-  );
+  const q = useQuery(`chart/${id}/${String(brokeGlass)}`, async () => {
+    const [summary, immunizations, results] = await Promise.all([
+      loadRecordSummary(fhir, id, { encounters: true }),
+      fhir.search<FhirResource & Dated>('Immunization', { patient: id, _sort: '-date', _count: '50' }),
+      fhir.search<FhirResource & Dated>('Observation', {
+        patient: id,
+        category: 'laboratory',
+        _sort: '-date',
+        _count: '200',
+      }),
+    ]);
+    const timeline = buildTimeline({
+      encounters: summary.encounters ?? [],
+      conditions: summary.conditions,
+      immunizations,
+      results,
+    });
+    return { summary, timeline };
+  });
   useEffect(() => {
     if (q.data) rememberPatient(id);
   }, [q.data, id]);
@@ -102,7 +121,8 @@ export default function Chart() {
                 {t('chart.breakGlassActive')}
               </Alert>
             )}
-            <RecordSummary data={q.data} />
+            <RecordSummary data={q.data.summary} />
+            <Timeline events={q.data.timeline} />
           </Stack>
         )}
       </Container>

@@ -9,7 +9,8 @@ import type { PageGlobals } from './page-globals.js';
 /** Debian's Chromium; playwright-core brings no browser of its own. */
 export const CHROMIUM = '/usr/bin/chromium';
 
-const ARGS = [
+/** How every test (and the web bench) starts Chromium: headless, no sandbox (root), no outside traffic. */
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -63,7 +64,7 @@ export async function launchChromium(opts: LaunchOptions): Promise<ChromiumSessi
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ARGS,
+      args: CHROMIUM_ARGS,
       locale: opts.locale ?? 'en-US',
       bypassCSP: opts.bypassCSP ?? false,
       viewport: { width: 1280, height: 800 },
