@@ -10,7 +10,7 @@ export const theme = createTheme({
 });
 
 // Mantine's "dimmed" text (gray 6, 3.3:1 on white) and error text (red 6, 3.3:1) fail WCAG AA
-// contrast; gray 7 is 7.5:1 and red 9 is 5.1:1.
+// contrast; gray 7 is 7.5:1 and red 9 is 5.1:1. (Control borders: app.css.)
 export const cssVariables: CSSVariablesResolver = (t) => ({
   variables: {},
   light: {
