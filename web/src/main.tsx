@@ -13,6 +13,7 @@ const Landing = lazy(() => import('./pages/Landing.js'));
 const Callback = lazy(() => import('./pages/Callback.js'));
 const Home = lazy(() => import('./pages/Home.js'));
 const HealthRecord = lazy(() => import('./pages/HealthRecord.js'));
+const Profile = lazy(() => import('./pages/Profile.js'));
 const Sharing = lazy(() => import('./pages/Sharing.js'));
 const AccessHistory = lazy(() => import('./pages/AccessHistory.js'));
 const PatientSearch = lazy(() => import('./pages/PatientSearch.js'));
@@ -36,6 +37,7 @@ createRoot(root).render(
                 <Route path="/record" element={<HealthRecord />} />
                 <Route path="/record/access" element={<AccessHistory />} />
                 <Route path="/sharing" element={<Sharing />} />
+                <Route path="/profile" element={<Profile />} />
                 <Route path="/patients" element={<PatientSearch />} />
                 <Route path="/patients/:id" element={<Chart />} />
                 <Route path="*" element={<NotFound />} />

@@ -204,7 +204,7 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
     await page.close();
   });
 
-  it('the patient hides mental-health data from the front desk, then stops hiding it', async () => {
+  it('the patient hides mental-health data from the front desk, stops hiding it, and sets their preferences', async () => {
     assert.ok(browser && seeded);
     const own = seeded.patients[0];
     assert.ok(own);
@@ -258,7 +258,46 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
       [s.tdb.tenantA],
     );
     assert.equal((JSON.parse(after.rows[0]?.content ?? '{}') as { status: string }).status, 'inactive');
-    await signOut(page, base, en['nav.signOut']);
+
+    // Profile and preferences live on the patient's own Patient resource.
+    await page.getByRole('link', { name: en['nav.profile'] }).first().click();
+    await page.getByRole('heading', { level: 1, name: en['profile.title'] }).waitFor();
+    await page.getByRole('textbox', { name: en['profile.email'] }).fill('clemente@example.org');
+    await page.getByLabel(en['profile.phone']).fill('call me');
+    await page.getByRole('button', { name: en['profile.save'] }).click();
+    await page.getByText(en['profile.badPhone']).waitFor();
+    await assertAccessible(page, 'profile');
+    await page.getByLabel(en['profile.phone']).fill('+1 555 010 0200');
+    // The header has a language picker of its own: the profile's is the one in the main region.
+    await page.getByRole('main').getByLabel(en['profile.language']).selectOption('es');
+    await page.getByLabel(en['profile.timeZone']).selectOption('America/Mexico_City');
+    await page.getByRole('checkbox', { name: en['profile.channel.sms'] }).check();
+    await page.getByRole('button', { name: en['profile.save'] }).click();
+    await page.getByText(es['profile.saved']).waitFor();
+    await page.getByRole('heading', { level: 1, name: es['profile.title'] }).waitFor();
+    const patient = await s.tdb.db.query<{ content: string }>(
+      s.tdb.tenantA,
+      `SELECT content FROM resource WHERE tenant_id = $1 AND res_type = 'Patient' AND id = $2`,
+      [s.tdb.tenantA, own.id],
+    );
+    const saved = JSON.parse(patient.rows[0]?.content ?? '{}') as {
+      telecom: { system: string; value: string; use?: string }[];
+      communication: { language: { coding: { code: string }[] }; preferred: boolean }[];
+      extension: { url: string; valueCode: string }[];
+      name: unknown[];
+    };
+    assert.ok(saved.telecom.some((t) => t.system === 'email' && t.value === 'clemente@example.org'));
+    assert.ok(
+      saved.telecom.some((t) => t.system === 'phone' && t.use === 'mobile' && t.value === '+1 555 010 0200'),
+    );
+    assert.equal(saved.communication[0]?.language.coding[0]?.code, 'es');
+    assert.ok(
+      saved.extension.some((e) => e.url.endsWith('/tz-code') && e.valueCode === 'America/Mexico_City'),
+    );
+    assert.ok(saved.extension.some((e) => e.valueCode === 'sms'));
+    assert.ok(saved.name.length > 0, 'the rest of the record is kept');
+    await assertAccessible(page, 'profile-es');
+    await signOut(page, base, es['nav.signOut']);
     assert.deepEqual(browser.pageErrors, []);
     await page.close();
   });

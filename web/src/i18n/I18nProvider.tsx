@@ -3,12 +3,14 @@ import type { MessageKey } from './en.js';
 import { LOCALES, preferredLocale, translate, type Locale } from './translate.js';
 
 const LOCALE_KEY = 'openvisit.locale';
+const ZONE_KEY = 'openvisit.time-zone';
 
 interface I18n {
   locale: Locale;
   setLocale(locale: Locale): void;
-  /** The IANA time zone dates and times are shown in. */
+  /** The IANA time zone dates and times are shown in: the one picked in the profile, else the browser's. */
   timeZone: string;
+  setTimeZone(zone: string): void;
   t(key: MessageKey, vars?: Record<string, string | number>): string;
 }
 
@@ -23,6 +25,13 @@ function initialLocale(): Locale {
 /** The user's language (picked, else the browser's) and time zone, for every string and date. */
 export function I18nProvider({ children }: { children: ReactNode }) {
   const [locale, setLocaleState] = useState<Locale>(initialLocale);
+  const [timeZone, setZoneState] = useState<string>(
+    () => localStorage.getItem(ZONE_KEY) ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+  );
+  const setTimeZone = useCallback((zone: string) => {
+    localStorage.setItem(ZONE_KEY, zone);
+    setZoneState(zone);
+  }, []);
   const setLocale = useCallback((next: Locale) => {
     localStorage.setItem(LOCALE_KEY, next);
     document.documentElement.lang = next;
@@ -33,10 +42,11 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     () => ({
       locale,
       setLocale,
-      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      timeZone,
+      setTimeZone,
       t: (key, vars) => translate(locale, key, vars),
     }),
-    [locale, setLocale],
+    [locale, setLocale, timeZone, setTimeZone],
   );
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }

@@ -34,6 +34,9 @@ export function PageLayout({ children }: { children: ReactNode }) {
             <Anchor component={NavLink} to="/sharing">
               {t('nav.sharing')}
             </Anchor>
+            <Anchor component={NavLink} to="/profile">
+              {t('nav.profile')}
+            </Anchor>
           </>
         )}
       </Group>
