@@ -65,6 +65,7 @@ describe('FhirClient', () => {
     for (const answer of [
       json(403, {}),
       json(404, {}),
+      json(422, {}),
       json(503, {}),
       json(500, {}),
       new TypeError('offline'),
@@ -80,7 +81,7 @@ describe('FhirClient', () => {
         kinds.push(err.kind);
       });
     }
-    assert.deepEqual(kinds, ['forbidden', 'not-found', 'unavailable', 'server', 'network']);
+    assert.deepEqual(kinds, ['forbidden', 'not-found', 'invalid', 'unavailable', 'server', 'network']);
   });
 
   it('ends with session-expired when the session cannot be renewed or was never there', async () => {

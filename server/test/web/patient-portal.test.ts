@@ -70,6 +70,17 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
     });
     browser = await launchChromium({ allowedOrigins: [base] });
   });
+  /** A new page signed in as `username` from a signed-out start, at `landing` once in. */
+  async function signedIn(session: ChromiumSession, username: string, landing: string): Promise<Page> {
+    // Each test starts signed out: no sign-in session of the one before.
+    await session.context.clearCookies();
+    const page = await session.context.newPage();
+    await page.goto(`${base}/app/`);
+    await signInThroughApp(page, username);
+    await page.waitForURL(`${base}${landing}`);
+    return page;
+  }
+
   after(async () => {
     await browser?.close();
     await s?.close();
@@ -208,11 +219,7 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
     assert.ok(browser && seeded);
     const own = seeded.patients[0];
     assert.ok(own);
-    await browser.context.clearCookies();
-    const page = await browser.context.newPage();
-    await page.goto(`${base}/app/`);
-    await signInThroughApp(page, 'patient@demo');
-    await page.waitForURL(`${base}/app/home`);
+    const page = await signedIn(browser, 'patient@demo', '/app/home');
     await page.getByRole('link', { name: en['nav.sharing'] }).first().click();
     await page.getByRole('heading', { level: 1, name: en['sharing.title'] }).waitFor();
     await page.getByText(en['sharing.none']).waitFor();
@@ -306,13 +313,8 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
     assert.ok(browser && seeded);
     const [own, , stranger] = seeded.patients;
     assert.ok(own && stranger);
-    // Each test starts signed out: no sign-in session of the one before.
-    await browser.context.clearCookies();
-    const page = await browser.context.newPage();
-    await page.goto(`${base}/app/`);
     // Staff enrol an authenticator at their first sign-in.
-    await signInThroughApp(page, 'clinician@demo');
-    await page.waitForURL(`${base}/app/patients`);
+    const page = await signedIn(browser, 'clinician@demo', '/app/patients');
     await page.getByRole('heading', { level: 1, name: en['search.title'] }).waitFor();
     await assertAccessible(page, 'patient-search');
 
@@ -357,12 +359,7 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
     assert.ok(browser && seeded);
     const own = seeded.patients[0];
     assert.ok(own);
-    // Each test starts signed out: no sign-in session of the one before.
-    await browser.context.clearCookies();
-    const page = await browser.context.newPage();
-    await page.goto(`${base}/app/`);
-    await signInThroughApp(page, 'patient@demo');
-    await page.waitForURL(`${base}/app/home`);
+    const page = await signedIn(browser, 'patient@demo', '/app/home');
     await page.getByRole('link', { name: en['nav.access'] }).first().click();
     await page.getByRole('heading', { level: 1, name: en['access.title'] }).waitFor();
     // The chart Dr. Demo opened in the test before: read, for the patient's care.

@@ -36,7 +36,12 @@ export function IdleGuard() {
     };
     const tick = () => {
       const next = idlePhase(deadline, tokens.idleMs, Date.now());
-      setState(next);
+      // Only the warning shows seconds: while active, nothing changes and nothing re-renders.
+      setState((prev) =>
+        prev.phase === next.phase && (next.phase === 'active' || prev.secondsLeft === next.secondsLeft)
+          ? prev
+          : next,
+      );
       if (next.phase === 'expired') void auth.signOut('idle');
     };
     tick();

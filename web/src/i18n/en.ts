@@ -189,6 +189,7 @@ export const en = {
   'error.session-expired': 'Your session has ended. Please sign in again.',
   'error.forbidden': 'You are not allowed to see this.',
   'error.not-found': 'This could not be found.',
+  'error.invalid': 'OpenVisit could not accept this. Check what you entered and try again.',
   'error.unavailable': 'OpenVisit is busy right now. Please try again in a moment.',
   'error.server': 'Something went wrong on our side. Please try again.',
   'error.retry': 'Try again',

@@ -193,6 +193,7 @@ export const es: Messages = {
   'error.session-expired': 'Su sesión ha terminado. Inicie sesión de nuevo.',
   'error.forbidden': 'No tiene permiso para ver esto.',
   'error.not-found': 'No se encontró.',
+  'error.invalid': 'OpenVisit no pudo aceptar esto. Revise lo que escribió e inténtelo de nuevo.',
   'error.unavailable': 'OpenVisit está ocupado en este momento. Inténtelo de nuevo en un momento.',
   'error.server': 'Algo salió mal de nuestra parte. Inténtelo de nuevo.',
   'error.retry': 'Intentar de nuevo',

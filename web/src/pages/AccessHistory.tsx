@@ -1,4 +1,4 @@
-import { Badge, Button, Container, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Container, Group, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import { Navigate } from 'react-router';
 import { describeAccess, type AccessSummary } from '../../../server/src/auth/audit/events/plain-language.js';
@@ -13,6 +13,7 @@ import { keyOr } from '../i18n/optional-key.js';
 import { EmptyState } from '../ui/EmptyState.js';
 import { ErrorState } from '../ui/ErrorState.js';
 import { Loading } from '../ui/Loading.js';
+import { PageHeading } from '../ui/PageHeading.js';
 import { PageLayout } from '../ui/PageLayout.js';
 
 type AuditBundle = Bundle<AuditEvent & FhirResource>;
@@ -117,10 +118,7 @@ export default function AccessHistory() {
     <PageLayout>
       <Container size="lg" py="md">
         <Stack gap="md">
-          <div>
-            <Title order={1}>{t('access.title')}</Title>
-            <Text c="dimmed">{t('access.lead')}</Text>
-          </div>
+          <PageHeading title={t('access.title')} lead={t('access.lead')} />
           {first.loading && !first.data ? (
             <Loading label={t('app.loading')} />
           ) : first.error ? (

@@ -4,9 +4,11 @@ import { Navigate, useParams } from 'react-router';
 import { ApiError } from '../api/api-error.js';
 import type { FhirResource } from '../api/fhir-client.js';
 import { buildTimeline, type Dated } from '../api/timeline.js';
+import { useAction } from '../api/use-action.js';
 import { useQuery } from '../api/use-query.js';
 import { useAuth } from '../auth/AuthProvider.js';
 import { useI18n } from '../i18n/I18nProvider.js';
+import { ActionStatus } from '../ui/ActionStatus.js';
 import { ErrorState } from '../ui/ErrorState.js';
 import { Loading } from '../ui/Loading.js';
 import { PageLayout } from '../ui/PageLayout.js';
@@ -20,27 +22,20 @@ function BreakGlass({ patientId, onOpened }: { patientId: string; onOpened: () =
   const { fhir } = useAuth();
   const [reason, setReason] = useState('');
   const [tooShort, setTooShort] = useState(false);
-  const [failure, setFailure] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const text = reason.trim();
     setTooShort(text.length < 10);
     if (text.length < 10) return;
-    setBusy(true);
-    setFailure(null);
-    try {
-      await fhir.request(`Patient/${patientId}/$break-glass`, {
+    const opened = await action.run(() =>
+      fhir.request(`Patient/${patientId}/$break-glass`, {
         method: 'POST',
         body: { resourceType: 'Parameters', parameter: [{ name: 'reason', valueString: text }] },
-      });
-      onOpened();
-    } catch (err) {
-      setFailure(err);
-    } finally {
-      setBusy(false);
-    }
+      }),
+    );
+    if (opened) onOpened();
   };
 
   return (
@@ -60,11 +55,11 @@ function BreakGlass({ patientId, onOpened }: { patientId: string; onOpened: () =
             autosize
           />
           <div>
-            <Button type="submit" color="red" loading={busy}>
+            <Button type="submit" color="red" loading={action.busy}>
               {t('chart.breakGlass')}
             </Button>
           </div>
-          {failure !== null && <ErrorState error={failure} />}
+          <ActionStatus action={action} />
         </Stack>
       </form>
     </Stack>

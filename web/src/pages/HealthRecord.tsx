@@ -1,4 +1,4 @@
-import { Anchor, Badge, Container, Stack, Table, Tabs, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Container, Stack, Table, Tabs } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { Navigate } from 'react-router';
 import type { FhirResource } from '../api/fhir-client.js';
@@ -14,6 +14,7 @@ import { EmptyState } from '../ui/EmptyState.js';
 import { DownloadRecord } from '../ui/DownloadRecord.js';
 import { ErrorState } from '../ui/ErrorState.js';
 import { Loading } from '../ui/Loading.js';
+import { PageHeading } from '../ui/PageHeading.js';
 import { PageLayout } from '../ui/PageLayout.js';
 import { loadRecordSummary, RecordSummary } from '../ui/RecordSummary.js';
 
@@ -83,10 +84,7 @@ export default function HealthRecord() {
     <PageLayout>
       <Container size="lg" py="md">
         <Stack gap="md">
-          <div>
-            <Title order={1}>{t('record.title')}</Title>
-            <Text c="dimmed">{t('record.lead')}</Text>
-          </div>
+          <PageHeading title={t('record.title')} lead={t('record.lead')} />
           <DownloadRecord patientId={id} />
           <Tabs defaultValue="overview" keepMounted={false}>
             <Tabs.List aria-label={t('record.tabs')}>

@@ -22,6 +22,7 @@ import { useI18n } from '../i18n/I18nProvider.js';
 import { EmptyState } from '../ui/EmptyState.js';
 import { ErrorState } from '../ui/ErrorState.js';
 import { Loading } from '../ui/Loading.js';
+import { PageHeading } from '../ui/PageHeading.js';
 import { PageLayout } from '../ui/PageLayout.js';
 import type { BannerPatient } from '../ui/PatientBanner.js';
 import { recentPatients } from '../ui/recent-patients.js';
@@ -91,10 +92,7 @@ export default function PatientSearch() {
     <PageLayout>
       <Container size="lg" py="md">
         <Stack gap="lg">
-          <div>
-            <Title order={1}>{t('search.title')}</Title>
-            <Text c="dimmed">{t('search.lead')}</Text>
-          </div>
+          <PageHeading title={t('search.title')} lead={t('search.lead')} />
           <form onSubmit={submit} aria-label={t('search.title')} noValidate>
             <Group align="flex-end" wrap="wrap">
               <TextInput

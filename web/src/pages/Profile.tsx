@@ -1,15 +1,4 @@
-import {
-  Alert,
-  Button,
-  Card,
-  Checkbox,
-  Container,
-  NativeSelect,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Button, Card, Checkbox, Container, NativeSelect, Stack, TextInput, Title } from '@mantine/core';
 import { useEffect, useState, type FormEvent } from 'react';
 import { Navigate } from 'react-router';
 import {
@@ -21,12 +10,15 @@ import {
   type PatientWithPreferences,
   type Preferences,
 } from '../api/preferences.js';
+import { useAction } from '../api/use-action.js';
 import { useQuery } from '../api/use-query.js';
 import { useAuth } from '../auth/AuthProvider.js';
 import { useI18n } from '../i18n/I18nProvider.js';
 import { LOCALES, type Locale } from '../i18n/translate.js';
+import { ActionStatus } from '../ui/ActionStatus.js';
 import { ErrorState } from '../ui/ErrorState.js';
 import { Loading } from '../ui/Loading.js';
+import { PageHeading } from '../ui/PageHeading.js';
 import { PageLayout } from '../ui/PageLayout.js';
 
 const ZONES: readonly string[] =
@@ -43,9 +35,7 @@ export default function Profile() {
   );
   const [form, setForm] = useState<Preferences | null>(null);
   const [touched, setTouched] = useState(false);
-  const [saved, setSaved] = useState(false);
-  const [failure, setFailure] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   useEffect(() => {
     if (patient.data) setForm(preferencesOf(patient.data, { language: locale, timeZone }));
     // The form starts from the stored record; later changes of the UI language do not reset it.
@@ -58,37 +48,23 @@ export default function Profile() {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setTouched(true);
-    if (!form || !patient.data || !emailOk || !phoneOk) return;
-    setBusy(true);
-    setSaved(false);
-    setFailure(null);
-    try {
-      await fhir.request(`Patient/${id}`, { method: 'PUT', body: withPreferences(patient.data, form) });
-      setLocale(form.language as Locale);
-      setTimeZone(form.timeZone);
-      setSaved(true);
-      setVersion((v) => v + 1);
-    } catch (err) {
-      setFailure(err);
-    } finally {
-      setBusy(false);
-    }
+    const current = patient.data;
+    if (!form || !current || !emailOk || !phoneOk) return;
+    const saved = await action.run(() =>
+      fhir.request(`Patient/${id}`, { method: 'PUT', body: withPreferences(current, form) }),
+    );
+    if (!saved) return;
+    setLocale(form.language as Locale);
+    setTimeZone(form.timeZone);
+    setVersion((v) => v + 1);
   };
 
   return (
     <PageLayout>
       <Container size="sm" py="md">
         <Stack gap="lg">
-          <div>
-            <Title order={1}>{t('profile.title')}</Title>
-            <Text c="dimmed">{t('profile.lead')}</Text>
-          </div>
-          {saved && (
-            <Alert color="green" role="status">
-              {t('profile.saved')}
-            </Alert>
-          )}
-          {failure !== null && <ErrorState error={failure} />}
+          <PageHeading title={t('profile.title')} lead={t('profile.lead')} />
+          <ActionStatus action={action} doneText={t('profile.saved')} />
           {patient.error ? (
             <ErrorState error={patient.error} onRetry={patient.retry} />
           ) : !form ? (
@@ -150,7 +126,7 @@ export default function Profile() {
                   </Stack>
                 </Card>
                 <div>
-                  <Button type="submit" loading={busy}>
+                  <Button type="submit" loading={action.busy}>
                     {t('profile.save')}
                   </Button>
                 </div>

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Checkbox, Container, Group, Radio, Stack, Text, Title } from '@mantine/core';
+import { Button, Card, Checkbox, Container, Group, Radio, Stack, Text, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { Navigate } from 'react-router';
 import {
@@ -8,14 +8,17 @@ import {
   SENSITIVE_KINDS,
   type ConsentResource,
 } from '../api/consent.js';
+import { useAction } from '../api/use-action.js';
 import { useQuery } from '../api/use-query.js';
 import { useAuth } from '../auth/AuthProvider.js';
 import { formatDate } from '../i18n/format.js';
 import { useI18n } from '../i18n/I18nProvider.js';
 import { keyOr } from '../i18n/optional-key.js';
 import { EmptyState } from '../ui/EmptyState.js';
+import { ActionStatus } from '../ui/ActionStatus.js';
 import { ErrorState } from '../ui/ErrorState.js';
 import { Loading } from '../ui/Loading.js';
+import { PageHeading } from '../ui/PageHeading.js';
 import { PageLayout } from '../ui/PageLayout.js';
 
 /** The patient's privacy choices as FHIR Consent resources, which the access policy enforces. */
@@ -30,33 +33,22 @@ export default function Sharing() {
   const [kind, setKind] = useState<string>('PSY');
   const [roles, setRoles] = useState<string[]>([]);
   const [pickWhom, setPickWhom] = useState(false);
-  const [saved, setSaved] = useState(false);
-  const [failure, setFailure] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   if (!tokens) return <Navigate to="/" replace />;
   if (type !== 'Patient') return <Navigate to="/home" replace />;
 
-  const run = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    setFailure(null);
-    setSaved(false);
-    try {
-      await action();
-      setSaved(true);
-      setVersion((v) => v + 1);
-    } catch (err) {
-      setFailure(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const run = (fn: () => Promise<unknown>) =>
+    action.run(fn).then((ok) => {
+      if (ok) setVersion((v) => v + 1);
+      return ok;
+    });
   const add = (e: FormEvent) => {
     e.preventDefault();
     setPickWhom(roles.length === 0);
     if (roles.length === 0) return;
     void run(() =>
       fhir.request('Consent', { method: 'POST', body: denyConsent(id, kind, roles, new Date()) }),
-    ).then(() => setRoles([]));
+    ).then((ok) => ok && setRoles([]));
   };
   const withdraw = (c: ConsentResource) =>
     void run(() =>
@@ -72,16 +64,8 @@ export default function Sharing() {
     <PageLayout>
       <Container size="md" py="md">
         <Stack gap="lg">
-          <div>
-            <Title order={1}>{t('sharing.title')}</Title>
-            <Text c="dimmed">{t('sharing.lead')}</Text>
-          </div>
-          {saved && (
-            <Alert color="green" role="status">
-              {t('sharing.saved')}
-            </Alert>
-          )}
-          {failure !== null && <ErrorState error={failure} />}
+          <PageHeading title={t('sharing.title')} lead={t('sharing.lead')} />
+          <ActionStatus action={action} doneText={t('sharing.saved')} />
           <Card withBorder component="section" aria-labelledby="current-title">
             <Title order={2} size="h4" id="current-title" mb="sm">
               {t('sharing.current')}
@@ -112,7 +96,12 @@ export default function Sharing() {
                         </Text>
                       )}
                     </div>
-                    <Button variant="outline" size="sm" disabled={busy} onClick={() => withdraw(consent)}>
+                    <Button
+                      variant="outline"
+                      size="sm"
+                      disabled={action.busy}
+                      onClick={() => withdraw(consent)}
+                    >
                       {t('sharing.stop')}
                     </Button>
                   </Group>
@@ -146,7 +135,7 @@ export default function Sharing() {
                   </Stack>
                 </Checkbox.Group>
                 <div>
-                  <Button type="submit" loading={busy}>
+                  <Button type="submit" loading={action.busy}>
                     {t('sharing.save')}
                   </Button>
                 </div>

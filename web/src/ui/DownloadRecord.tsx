@@ -1,5 +1,5 @@
 import { Button, Group, Text } from '@mantine/core';
-import { useState } from 'react';
+import { useAction } from '../api/use-action.js';
 import { useAuth } from '../auth/AuthProvider.js';
 import { useI18n } from '../i18n/I18nProvider.js';
 import { ErrorState } from './ErrorState.js';
@@ -8,13 +8,10 @@ import { ErrorState } from './ErrorState.js';
 export function DownloadRecord({ patientId }: { patientId: string }) {
   const { t } = useI18n();
   const { fhir } = useAuth();
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<unknown>(null);
+  const action = useAction();
 
-  const download = async () => {
-    setBusy(true);
-    setFailure(null);
-    try {
+  const download = () =>
+    action.run(async () => {
       const text = await fhir.text(`Patient/${patientId}/$everything`);
       const url = URL.createObjectURL(new Blob([text], { type: 'application/fhir+json' }));
       const a = document.createElement('a');
@@ -22,24 +19,19 @@ export function DownloadRecord({ patientId }: { patientId: string }) {
       a.download = `health-record-${new Date().toISOString().slice(0, 10)}.json`;
       a.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    } catch (err) {
-      setFailure(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <div>
       <Group gap="sm" align="center">
-        <Button variant="outline" loading={busy} onClick={() => void download()}>
+        <Button variant="outline" loading={action.busy} onClick={() => void download()}>
           {t('record.download')}
         </Button>
         <Text size="sm" c="dimmed">
           {t('record.downloadHint')}
         </Text>
       </Group>
-      {failure !== null && <ErrorState error={failure} onRetry={() => void download()} />}
+      {action.failure !== null && <ErrorState error={action.failure} onRetry={() => void download()} />}
     </div>
   );
 }
