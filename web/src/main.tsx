@@ -7,6 +7,7 @@ import { BrowserRouter, Route, Routes } from 'react-router';
 import { AuthProvider } from './auth/AuthProvider.js';
 import { I18nProvider } from './i18n/I18nProvider.js';
 import { cssVariables, theme } from './ui/theme.js';
+import { ToastProvider } from './ui/Toasts.js';
 
 // One chunk per route: a page's code loads when it is first shown.
 const Landing = lazy(() => import('./pages/Landing.js'));
@@ -27,24 +28,26 @@ createRoot(root).render(
   <StrictMode>
     <MantineProvider theme={theme} cssVariablesResolver={cssVariables}>
       <I18nProvider>
-        <AuthProvider loading={null}>
-          <BrowserRouter basename="/app">
-            <Suspense fallback={null}>
-              <Routes>
-                <Route path="/" element={<Landing />} />
-                <Route path="/callback" element={<Callback />} />
-                <Route path="/home" element={<Home />} />
-                <Route path="/record" element={<HealthRecord />} />
-                <Route path="/record/access" element={<AccessHistory />} />
-                <Route path="/sharing" element={<Sharing />} />
-                <Route path="/profile" element={<Profile />} />
-                <Route path="/patients" element={<PatientSearch />} />
-                <Route path="/patients/:id" element={<Chart />} />
-                <Route path="*" element={<NotFound />} />
-              </Routes>
-            </Suspense>
-          </BrowserRouter>
-        </AuthProvider>
+        <ToastProvider>
+          <AuthProvider loading={null}>
+            <BrowserRouter basename="/app">
+              <Suspense fallback={null}>
+                <Routes>
+                  <Route path="/" element={<Landing />} />
+                  <Route path="/callback" element={<Callback />} />
+                  <Route path="/home" element={<Home />} />
+                  <Route path="/record" element={<HealthRecord />} />
+                  <Route path="/record/access" element={<AccessHistory />} />
+                  <Route path="/sharing" element={<Sharing />} />
+                  <Route path="/profile" element={<Profile />} />
+                  <Route path="/patients" element={<PatientSearch />} />
+                  <Route path="/patients/:id" element={<Chart />} />
+                  <Route path="*" element={<NotFound />} />
+                </Routes>
+              </Suspense>
+            </BrowserRouter>
+          </AuthProvider>
+        </ToastProvider>
       </I18nProvider>
     </MantineProvider>
   </StrictMode>,

@@ -17,6 +17,7 @@ import {
   type DemoEntry,
   type DemoResource,
 } from './patients/index.js';
+import { firstPatientRecords, visitNote, type DemoVisit } from './visit-records.js';
 
 /** The password of every demo account. Public (README.md): demo data only, never a real deployment. */
 export const DEMO_PASSWORD = 'OpenVisit-demo-2026!';
@@ -244,10 +245,15 @@ async function loadCare(
       ],
       name: [{ use: 'official', text: 'Casey Demo', family: 'Demo', given: ['Casey'] }],
     }),
-    visit(1, firstPatient, CLINICIAN_URN, 'Dr. Demo', '2025-11-03T15:00:00Z'),
-    visit(2, secondPatient, CLINICIAN_URN, 'Dr. Demo', '2025-11-04T16:30:00Z'),
-    visit(3, firstPatient, NURSE_URN, 'Nurse Demo', '2025-11-10T14:00:00Z'),
   ];
+  const visits: [[DemoVisit, string], ...[DemoVisit, string][]] = [
+    [demoVisit(1, firstPatient, CLINICIAN_URN, 'Dr. Demo', '2025-11-03T15:00:00Z'), NOTES[0]],
+    [demoVisit(2, secondPatient, CLINICIAN_URN, 'Dr. Demo', '2025-11-04T16:30:00Z'), NOTES[1]],
+    [demoVisit(3, firstPatient, NURSE_URN, 'Nurse Demo', '2025-11-10T14:00:00Z'), NOTES[2]],
+  ];
+  visits.forEach(([v], i) => entries.push(visit(i + 1, v)));
+  visits.forEach(([v, note], i) => entries.push(visitNote(demoEntry, i + 1, v, note)));
+  entries.push(...firstPatientRecords(demoEntry, visits[0][0]));
   const ids = await transaction(
     fhir,
     caller,
@@ -273,10 +279,34 @@ function demoEntry(fullUrl: string, key: string, resource: DemoResource): DemoEn
   };
 }
 
+/** The visit notes, in visit order: synthetic text, written for the demo. */
+const NOTES = [
+  'Telehealth follow-up for weight management. Discussed activity and diet goals; agreed on a walking ' +
+    'plan and weekly weights. Started vitamin D3. Patient reports a past rash with penicillin; added ' +
+    'to allergies. Fasting blood test before the next visit.',
+  'Telehealth visit for sinus symptoms, improving. No fever. Saline rinses and rest advised; return if ' +
+    'symptoms last beyond ten days or worsen.',
+  'Nurse check-in after the weight management visit. Reviewed the walking plan and how to record ' +
+    'weekly weights. No questions about the new medicine.',
+] as const;
+
 /** A finished 20-minute telehealth visit of `patient` with `practitioner` (a fullUrl in the Bundle). */
-function visit(n: number, patient: string, practitioner: string, display: string, start: string): DemoEntry {
+function demoVisit(n: number, patient: string, practitioner: string, name: string, start: string): DemoVisit {
   const end = new Date(Date.parse(start) + 20 * 60_000).toISOString().replace('.000Z', 'Z');
-  return demoEntry(`urn:uuid:6f0f2a1e-5d0c-4d7e-9d1a-0c1a5e0d01${String(n).padStart(2, '0')}`, `visit-${n}`, {
+  return {
+    encounter: `urn:uuid:6f0f2a1e-5d0c-4d7e-9d1a-0c1a5e0d01${String(n).padStart(2, '0')}`,
+    patient,
+    author: practitioner,
+    authorName: name,
+    start,
+    end,
+  };
+}
+
+/** The visit's Encounter: the care relationship the access policy reads. */
+function visit(n: number, v: DemoVisit): DemoEntry {
+  const { patient, author: practitioner, authorName: display, start, end } = v;
+  return demoEntry(v.encounter, `visit-${n}`, {
     resourceType: 'Encounter',
     status: 'finished',
     class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'VR', display: 'virtual' },

@@ -83,9 +83,20 @@ async function resource(db: Database, tenantId: number, reference: string): Prom
   return JSON.parse(res.rows[0].content) as Record<string, unknown>;
 }
 
-/** What the demo data set holds, counted from its Bundles, plus the seed's own care-team resources. */
+/**
+ * What the demo data set holds, counted from its Bundles, plus the seed's own care-team resources and
+ * what their visits recorded: a note per visit; the first patient's allergy, medicine and care plan.
+ */
 function expectedCounts(): Record<string, number> {
-  const counts: Record<string, number> = { Practitioner: 2, RelatedPerson: 1, Encounter: 3 };
+  const counts: Record<string, number> = {
+    Practitioner: 2,
+    RelatedPerson: 1,
+    Encounter: 3,
+    DocumentReference: 3,
+    AllergyIntolerance: 1,
+    MedicationRequest: 1,
+    CarePlan: 1,
+  };
   for (const b of DEMO_PATIENT_BUNDLES)
     for (const e of b.entry) counts[e.resource.resourceType] = (counts[e.resource.resourceType] ?? 0) + 1;
   return counts;

@@ -30,7 +30,7 @@ async function signInThroughApp(page: Page, username: string): Promise<void> {
   await page.getByLabel(messages.en.loginUsername).fill(username);
   await page.getByLabel(messages.en.loginPassword).fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: messages.en.loginSubmit }).click();
-  if (username !== 'patient@demo') {
+  if (!['patient@demo', 'caregiver@demo'].includes(username)) {
     const secret = (await page.locator('figure.secret code').innerText()).replace(/\s/g, '');
     await page.locator('#code').fill(totpCodeAt(secret, Date.now()));
     await page.getByRole('button', { name: messages.en.mfaEnrollSubmit }).click();
@@ -48,10 +48,54 @@ async function signOut(page: Page, base: string, label: string): Promise<void> {
   }
 }
 
+/** Axe finds nothing serious, the page fits a 360 px phone without scrolling sideways, screenshots. */
 async function assertAccessible(page: Page, name: string): Promise<void> {
   const violations = await runAxe(page);
   assert.deepEqual(violations, [], `${name}: ${describeViolations(violations)}`);
   await screenshots(page, `web-${name}`);
+  const before = page.viewportSize();
+  await page.setViewportSize({ width: 360, height: 740 });
+  try {
+    const overflow = await page.evaluate(() => {
+      const doc = (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } })
+        .document;
+      return doc.documentElement.scrollWidth - (globalThis as unknown as { innerWidth: number }).innerWidth;
+    });
+    assert.ok(overflow <= 0, `${name}: the page scrolls sideways by ${overflow} px at 360 px wide`);
+  } finally {
+    if (before) await page.setViewportSize(before);
+  }
+}
+
+/** Every visible text node of the page and every accessible name given by attribute (runs in it). */
+const COLLECT_TEXTS = `(() => {
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const parent = n.parentElement;
+    if (parent && !parent.closest('[hidden], [aria-hidden="true"], script, style'))
+      out.push((n.textContent || '').trim());
+  }
+  for (const el of document.querySelectorAll('[aria-label], [placeholder], [title]'))
+    for (const attr of ['aria-label', 'placeholder', 'title']) out.push((el.getAttribute(attr) || '').trim());
+  return out.filter(Boolean);
+})()`;
+
+/**
+ * No string of the app's English is on a page shown in Spanish: not in a text node, nor in an
+ * accessible name. A one-word string counts when it is a whole text (the record's own data stays
+ * as written: "High Density Lipoprotein" is data, a badge "High" is the app); longer ones anywhere.
+ */
+async function assertNoEnglish(page: Page, name: string): Promise<void> {
+  const texts = (await page.evaluate(COLLECT_TEXTS)) as string[];
+  const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const english = Object.entries(en).filter(([key, text]) => {
+    if (text === es[key as keyof typeof es] || text.includes('{')) return false;
+    if (!/\s/.test(text)) return texts.includes(text);
+    const re = new RegExp(`(^|[^\\p{L}])${escape(text)}($|[^\\p{L}])`, 'u');
+    return texts.some((t) => re.test(t));
+  });
+  assert.deepEqual(english, [], `English left on the Spanish page ${name}`);
 }
 
 describe('the web app: a patient signs in and sees their own record', { timeout: 120_000 }, () => {
@@ -120,6 +164,18 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
       .waitFor();
     await page.getByRole('heading', { name: own.name }).waitFor();
     await page.getByRole('heading', { name: en['record.conditions'] }).waitFor();
+    // Things to do: the open steps of the care plan Dr. Demo made, and a way to reach the patient.
+    const todo = page.getByRole('region', { name: en['todo.title'] });
+    await todo.getByText('Have a fasting blood test before your next visit').waitFor();
+    await todo.getByText(en['todo.addContact']).waitFor();
+    assert.equal(
+      await todo.getByText('Read the healthy eating guide').count(),
+      0,
+      'done steps are not listed',
+    );
+    // What Dr. Demo recorded at the visit: the allergy and the medicine.
+    await page.getByText('Penicillin').waitFor();
+    await page.getByText('Vitamin D3 1,000 unit oral tablet').waitFor();
     const text = await page.locator('body').innerText();
     assert.ok(!text.includes(other.name), 'nothing of another patient is shown');
     assert.ok(fhirRequests.includes(`/Patient/${own.id}`), fhirRequests.join('\n'));
@@ -160,6 +216,16 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
       await panel.locator('table, p').first().waitFor();
       await assertAccessible(page, name);
     }
+    // A visit note opens in a dialog, decoded from the DocumentReference; Escape closes it. With
+    // reduced motion the dialog is fully there at once, for axe.
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    const note = page.getByRole('tabpanel').getByRole('button', { name: 'Telehealth visit note' }).first();
+    await note.click();
+    const dialog = page.getByRole('dialog', { name: 'Telehealth visit note' });
+    await dialog.getByText(/Telehealth (follow-up for weight management|check-in)|Nurse check-in/).waitFor();
+    await assertAccessible(page, 'record-document');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
     await page.getByRole('tab', { name: en['record.immunizations'] }).click();
     const vaccines = await page.getByRole('tabpanel').getByRole('row').count();
     assert.ok(vaccines > 1, 'the Synthea patient has immunizations, shown one per row');
@@ -177,16 +243,7 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
     await page.reload();
     await page.getByRole('heading', { name: es['record.conditions'] }).waitFor();
     // Every string of the app on the page is Spanish now (the record's own data stays as written).
-    const visible = await page.locator('body').innerText();
-    const english = Object.entries(en).filter(
-      ([key, text]) =>
-        text !== es[key as keyof typeof es] &&
-        !text.includes('{') &&
-        new RegExp(`(^|[^\\p{L}])${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}])`, 'u').test(
-          visible,
-        ),
-    );
-    assert.deepEqual(english, [], 'English left on the Spanish page');
+    await assertNoEnglish(page, 'home');
     await assertAccessible(page, 'patient-home-es');
 
     // Signing out ends the session on the server: the old refresh token no longer works.
@@ -280,7 +337,7 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
     await page.getByLabel(en['profile.timeZone']).selectOption('America/Mexico_City');
     await page.getByRole('checkbox', { name: en['profile.channel.sms'] }).check();
     await page.getByRole('button', { name: en['profile.save'] }).click();
-    await page.getByText(es['profile.saved']).waitFor();
+    await page.getByRole('status', { name: es['toast.region'] }).getByText(es['profile.saved']).waitFor();
     await page.getByRole('heading', { level: 1, name: es['profile.title'] }).waitFor();
     const patient = await s.tdb.db.query<{ content: string }>(
       s.tdb.tenantA,
@@ -304,6 +361,12 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
     assert.ok(saved.extension.some((e) => e.valueCode === 'sms'));
     assert.ok(saved.name.length > 0, 'the rest of the record is kept');
     await assertAccessible(page, 'profile-es');
+    // Reachable now, by the channel chosen: home no longer asks for contact details.
+    await page.getByRole('link', { name: es['nav.home'] }).first().click();
+    const todo = page.getByRole('region', { name: es['todo.title'] });
+    await todo.getByText('Have a fasting blood test before your next visit').waitFor();
+    assert.equal(await todo.getByText(es['todo.addContact']).count(), 0);
+    assert.equal(await todo.getByText(es['todo.pickChannels']).count(), 0);
     await signOut(page, base, es['nav.signOut']);
     assert.deepEqual(browser.pageErrors, []);
     await page.close();
@@ -350,7 +413,17 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
     await page.getByText(en['chart.breakGlassActive']).waitFor();
     await page.getByRole('heading', { name: stranger.name }).waitFor();
     await assertAccessible(page, 'chart-break-glass');
-    await signOut(page, base, en['nav.signOut']);
+
+    // The workspace in Spanish: the chart, then the search page with its recent charts.
+    await page.getByLabel(en['nav.language']).selectOption('es');
+    await page.getByRole('heading', { name: es['chart.timeline'] }).waitFor();
+    await assertNoEnglish(page, 'chart');
+    await page.getByRole('link', { name: es['nav.patients'] }).first().click();
+    await page.getByRole('heading', { level: 1, name: es['search.title'] }).waitFor();
+    await page.getByRole('link', { name: own.name }).waitFor();
+    await assertNoEnglish(page, 'patient-search');
+    await assertAccessible(page, 'patient-search-es');
+    await signOut(page, base, es['nav.signOut']);
     assert.deepEqual(browser.pageErrors, []);
     await page.close();
   });
@@ -375,6 +448,145 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
     assert.match(text, new RegExp(en['purpose.TREAT']));
     await page.getByRole('row').filter({ hasText: en['access.you'] }).first().waitFor();
     await assertAccessible(page, 'access-history');
+    await signOut(page, base, en['nav.signOut']);
+    assert.deepEqual(browser.pageErrors, []);
+    await page.close();
+  });
+
+  it('shows every page of the portal in Spanish, with no English left', async () => {
+    assert.ok(browser);
+    const page = await signedIn(browser, 'patient@demo', '/app/home');
+    await page.getByLabel(en['nav.language']).selectOption('es');
+    await page.getByRole('heading', { name: es['todo.title'] }).waitFor();
+    await assertNoEnglish(page, 'home');
+
+    await page.getByRole('link', { name: es['nav.record'], exact: true }).first().click();
+    await page.getByRole('heading', { level: 1, name: es['record.title'] }).waitFor();
+    for (const [tab, name] of [
+      ['record.overview', 'record-overview'],
+      ['record.results', 'record-results'],
+      ['record.immunizations', 'record-immunizations'],
+      ['record.documents', 'record-documents'],
+    ] as const) {
+      await page.getByRole('tab', { name: es[tab] }).click();
+      await page.getByRole('tabpanel').locator('table, h2').first().waitFor();
+      await assertNoEnglish(page, name);
+      await assertAccessible(page, `${name}-es`);
+    }
+    for (const [link, heading, name] of [
+      ['nav.access', 'access.title', 'access-history'],
+      ['nav.sharing', 'sharing.title', 'sharing'],
+      ['nav.profile', 'profile.title', 'profile'],
+    ] as const) {
+      await page.getByRole('link', { name: es[link] }).first().click();
+      await page.getByRole('heading', { level: 1, name: es[heading] }).waitFor();
+      await page.getByRole('main').locator('table, form, button').first().waitFor();
+      await assertNoEnglish(page, name);
+      await assertAccessible(page, `${name}-es`);
+    }
+    await page.goto(`${base}/app/no-such-page`);
+    await page.getByRole('heading', { level: 1, name: es['notFound.title'] }).waitFor();
+    await assertNoEnglish(page, 'not-found');
+    await assertAccessible(page, 'not-found-es');
+    await page.getByLabel(es['nav.language']).selectOption('en');
+    await page.getByRole('heading', { level: 1, name: en['notFound.title'] }).waitFor();
+    await assertAccessible(page, 'not-found');
+    await signOut(page, base, en['nav.signOut']);
+    assert.deepEqual(browser.pageErrors, []);
+    await page.close();
+  });
+
+  it('works by keyboard alone, with the focus always visible', async () => {
+    assert.ok(browser);
+    const page = await signedIn(browser, 'patient@demo', '/app/home');
+    await page.getByRole('heading', { name: en['record.conditions'] }).waitFor();
+    /** What has the focus, and whether it is drawn: an outline of at least 2 px, or a box shadow. */
+    const focused = () =>
+      page.evaluate(() => {
+        const g = globalThis as unknown as {
+          document: {
+            activeElement: {
+              tagName: string;
+              textContent: string | null;
+              getAttribute(n: string): string | null;
+            } | null;
+          };
+          getComputedStyle(e: unknown): { outlineStyle: string; outlineWidth: string; boxShadow: string };
+        };
+        const el = g.document.activeElement;
+        if (!el) return { text: '', tag: '', visible: false };
+        const style = g.getComputedStyle(el);
+        const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+        return {
+          text: (el.getAttribute('aria-label') ?? el.textContent ?? '').trim(),
+          tag: el.tagName,
+          visible: outline || style.boxShadow !== 'none',
+        };
+      });
+    /** Tabs forward until the focus is on `text` (at most `limit` presses); every stop shows focus. */
+    const tabTo = async (text: string, limit = 25) => {
+      for (let i = 0; i < limit; i++) {
+        await page.keyboard.press('Tab');
+        const f = await focused();
+        assert.ok(f.visible, `focus on "${f.text}" (${f.tag}) is visible`);
+        if (f.text === text) return;
+      }
+      assert.fail(`"${text}" not reached by Tab`);
+    };
+
+    // The first Tab lands on the skip link; Enter moves the focus to the main region.
+    await page.keyboard.press('Tab');
+    const skip = await focused();
+    assert.equal(skip.text, en['app.skipToContent']);
+    assert.ok(skip.visible);
+    await page.keyboard.press('Enter');
+    assert.equal((await focused()).tag, 'MAIN');
+
+    // From the top again: through the header to "My health record", opened with Enter.
+    await page.reload();
+    await page.getByRole('heading', { name: en['record.conditions'] }).waitFor();
+    await tabTo(en['nav.record']);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: en['record.title'] }).waitFor();
+
+    // The record's tabs take arrow keys; the results table then takes the focus, to scroll it.
+    await tabTo(en['record.overview']);
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    assert.equal(
+      await page.getByRole('tab', { name: en['record.results'] }).getAttribute('aria-selected'),
+      'true',
+    );
+    await page.getByRole('tabpanel').locator('table').waitFor();
+    await tabTo(en['record.results']);
+    assert.equal((await focused()).tag, 'DIV', 'the table region, not the tab, has the focus');
+
+    // Sign out by keyboard too.
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: en['record.title'] }).waitFor();
+    await tabTo(en['nav.signOut']);
+    await page.keyboard.press('Enter');
+    await page.waitForURL((url) => url.pathname === '/app/' || url.pathname.startsWith('/oauth/session/end'));
+    assert.deepEqual(browser.pageErrors, []);
+    await page.close();
+  });
+
+  it('shows a caregiver the record of the person they care for, and nothing of anyone else', async () => {
+    assert.ok(browser && seeded);
+    const [own, dependent] = seeded.patients;
+    assert.ok(own && dependent);
+    const page = await signedIn(browser, 'caregiver@demo', '/app/home');
+    await page.getByText(en['home.caregiverLead'].replace('{name}', dependent.name)).waitFor();
+    await page
+      .getByRole('heading', { level: 1, name: en['home.greeting'].replace('{name}', 'Casey') })
+      .waitFor();
+    await page.getByRole('heading', { name: dependent.name }).waitFor();
+    await page.getByText('Chronic sinusitis (disorder)').waitFor();
+    // The caregiver is not asked to fill in the patient's profile.
+    await page.getByRole('region', { name: en['todo.title'] }).getByText(en['todo.empty']).waitFor();
+    const text = await page.locator('body').innerText();
+    assert.ok(!text.includes(own.name), 'nothing of another patient');
+    await assertAccessible(page, 'caregiver-home');
     await signOut(page, base, en['nav.signOut']);
     assert.deepEqual(browser.pageErrors, []);
     await page.close();

@@ -196,6 +196,21 @@ export const en = {
   'error.signIn': 'Sign in',
   'notFound.title': 'Page not found',
   'notFound.home': 'Go to the home page',
+  'app.close': 'Close',
+  'toast.region': 'Notifications',
+  'toast.close': 'Dismiss',
+  'todo.title': 'Things to do',
+  'todo.empty': 'Nothing to do right now.',
+  'todo.addContact': 'Add an email address or a mobile number so we can send you visit reminders.',
+  'todo.pickChannels': 'Choose how you would like to get visit reminders.',
+  'todo.goProfile': 'Go to your profile',
+  'todo.status.not-started': 'To do',
+  'todo.status.scheduled': 'Scheduled',
+  'todo.status.in-progress': 'Ongoing',
+  'todo.fromPlan': 'From your care plan: {plan}',
+  'home.caregiverLead': 'You help care for {name}. Here is their health record at a glance.',
+  'home.noDependent': 'Your account is not linked to a patient yet. Please ask your care provider.',
+  'record.downloaded': 'Your record was downloaded.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -200,4 +200,21 @@ export const es: Messages = {
   'error.signIn': 'Iniciar sesión',
   'notFound.title': 'Página no encontrada',
   'notFound.home': 'Ir a la página de inicio',
+  'app.close': 'Cerrar',
+  'toast.region': 'Avisos',
+  'toast.close': 'Descartar',
+  'todo.title': 'Tareas pendientes',
+  'todo.empty': 'No tiene nada pendiente por ahora.',
+  'todo.addContact':
+    'Añada un correo electrónico o un número de móvil para que podamos enviarle recordatorios de sus consultas.',
+  'todo.pickChannels': 'Elija cómo quiere recibir los recordatorios de sus consultas.',
+  'todo.goProfile': 'Ir a su perfil',
+  'todo.status.not-started': 'Pendiente',
+  'todo.status.scheduled': 'Programada',
+  'todo.status.in-progress': 'En curso',
+  'todo.fromPlan': 'De su plan de cuidados: {plan}',
+  'home.caregiverLead': 'Usted ayuda a cuidar de {name}. Este es su historial de salud de un vistazo.',
+  'home.noDependent':
+    'Su cuenta aún no está vinculada a ningún paciente. Consulte con su centro de atención.',
+  'record.downloaded': 'Se ha descargado su historial.',
 };

@@ -1,4 +1,4 @@
-import { Badge, Button, Container, Group, Stack, Table, Text } from '@mantine/core';
+import { Badge, Button, Container, Group, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { Navigate } from 'react-router';
 import { describeAccess, type AccessSummary } from '../../../server/src/auth/audit/events/plain-language.js';
@@ -10,6 +10,7 @@ import { useAuth } from '../auth/AuthProvider.js';
 import { formatDate } from '../i18n/format.js';
 import { useI18n } from '../i18n/I18nProvider.js';
 import { keyOr } from '../i18n/optional-key.js';
+import { DataTable } from '../ui/DataTable.js';
 import { EmptyState } from '../ui/EmptyState.js';
 import { ErrorState } from '../ui/ErrorState.js';
 import { Loading } from '../ui/Loading.js';
@@ -126,41 +127,45 @@ export default function AccessHistory() {
           ) : rows.length === 0 ? (
             <EmptyState>{t('access.empty')}</EmptyState>
           ) : (
-            <Table.ScrollContainer minWidth={640}>
-              <Table striped verticalSpacing="sm">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th scope="col">{t('access.when')}</Table.Th>
-                    <Table.Th scope="col">{t('access.who')}</Table.Th>
-                    <Table.Th scope="col">{t('access.what')}</Table.Th>
-                    <Table.Th scope="col">{t('access.why')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {rows.map((r) => (
-                    <Table.Tr key={r.id}>
-                      <Table.Td>{r.when ? formatDate(r.when, locale, timeZone) : ''}</Table.Td>
-                      <Table.Td>
-                        <Text size="sm" fw={600}>
-                          {whoText(r)}
-                        </Text>
-                        <Text size="sm" c="dimmed">
-                          {roleText(r)}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <Group gap="xs">
-                          <span>{whatText(r)}</span>
-                          {r.breakGlass && <Badge color="red">{t('access.breakGlass')}</Badge>}
-                          {r.outcome === 'denied' && <Badge color="gray">{t('access.denied')}</Badge>}
-                        </Group>
-                      </Table.Td>
-                      <Table.Td>{t(keyOr('purpose', r.why))}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
+            <DataTable
+              caption={t('access.title')}
+              minWidth={640}
+              rows={rows}
+              rowKey={(r) => r.id}
+              columns={[
+                {
+                  key: 'when',
+                  header: t('access.when'),
+                  cell: (r) => (r.when ? formatDate(r.when, locale, timeZone) : ''),
+                },
+                {
+                  key: 'who',
+                  header: t('access.who'),
+                  cell: (r) => (
+                    <>
+                      <Text size="sm" fw={600}>
+                        {whoText(r)}
+                      </Text>
+                      <Text size="sm" c="dimmed">
+                        {roleText(r)}
+                      </Text>
+                    </>
+                  ),
+                },
+                {
+                  key: 'what',
+                  header: t('access.what'),
+                  cell: (r) => (
+                    <Group gap="xs">
+                      <span>{whatText(r)}</span>
+                      {r.breakGlass && <Badge color="red">{t('access.breakGlass')}</Badge>}
+                      {r.outcome === 'denied' && <Badge color="gray">{t('access.denied')}</Badge>}
+                    </Group>
+                  ),
+                },
+                { key: 'why', header: t('access.why'), cell: (r) => t(keyOr('purpose', r.why)) },
+              ]}
+            />
           )}
           {last?.next && (
             <div>

@@ -1,6 +1,7 @@
-import { Anchor, Badge, Container, Stack, Table, Tabs } from '@mantine/core';
+import { Badge, Container, Stack, Tabs } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { Navigate } from 'react-router';
+import type { Attachment } from '../api/attachment.js';
 import type { FhirResource } from '../api/fhir-client.js';
 import { conceptText, type CodeableConcept } from '../api/fhir-text.js';
 import { flagOf, rangeText, valueText, type Observation } from '../api/observation-text.js';
@@ -10,6 +11,8 @@ import { formatDate } from '../i18n/format.js';
 import { useI18n } from '../i18n/I18nProvider.js';
 import type { MessageKey } from '../i18n/en.js';
 import { keyOr } from '../i18n/optional-key.js';
+import { DataTable } from '../ui/DataTable.js';
+import { DocumentButton } from '../ui/DocumentButton.js';
 import { EmptyState } from '../ui/EmptyState.js';
 import { DownloadRecord } from '../ui/DownloadRecord.js';
 import { ErrorState } from '../ui/ErrorState.js';
@@ -29,7 +32,8 @@ interface DocumentReference {
   type?: CodeableConcept;
   date?: string;
   author?: { display?: string }[];
-  content?: { attachment?: { url?: string; title?: string; contentType?: string } }[];
+  description?: string;
+  content?: { attachment?: Attachment }[];
 }
 
 /** Loading, error or empty states around a part of the record; `children` when there is something. */
@@ -47,17 +51,6 @@ function Part<T>({
   if (q.error || !q.data) return <ErrorState error={q.error} onRetry={q.retry} />;
   if (q.data.length === 0) return <EmptyState>{t(empty)}</EmptyState>;
   return <>{children(q.data)}</>;
-}
-
-/** A document's own link, only when it points at this server (never an outside address). */
-function sameOriginUrl(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    const u = new URL(url, location.origin);
-    return u.origin === location.origin ? u.toString() : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The patient's whole record, by part: overview, results, immunizations, documents. */
@@ -105,102 +98,91 @@ export default function HealthRecord() {
             <Tabs.Panel value="results" pt="md">
               <Part q={results} empty="record.empty">
                 {(list) => (
-                  <Table.ScrollContainer minWidth={560}>
-                    <Table striped>
-                      <Table.Thead>
-                        <Table.Tr>
-                          <Table.Th scope="col">{t('record.test')}</Table.Th>
-                          <Table.Th scope="col">{t('record.value')}</Table.Th>
-                          <Table.Th scope="col">{t('record.range')}</Table.Th>
-                          <Table.Th scope="col">{t('record.date')}</Table.Th>
-                        </Table.Tr>
-                      </Table.Thead>
-                      <Table.Tbody>
-                        {list.map((o, i) => {
+                  <DataTable
+                    caption={t('record.results')}
+                    rows={list}
+                    rowKey={(o, i) => o.id ?? String(i)}
+                    columns={[
+                      { key: 'test', header: t('record.test'), cell: (o) => conceptText(o.code) },
+                      {
+                        key: 'value',
+                        header: t('record.value'),
+                        cell: (o) => {
                           const flag = flagOf(o);
                           return (
-                            <Table.Tr key={o.id ?? i}>
-                              <Table.Td>{conceptText(o.code)}</Table.Td>
-                              <Table.Td>
-                                {valueText(o, locale, conceptText)}{' '}
-                                {flag && flag !== 'N' && (
-                                  <Badge color={flag === 'A' ? 'yellow' : 'red'} variant="light">
-                                    {t(keyOr('record.flag', flag))}
-                                  </Badge>
-                                )}
-                              </Table.Td>
-                              <Table.Td>{rangeText(o, locale)}</Table.Td>
-                              <Table.Td>{date(o.effectiveDateTime ?? o.issued)}</Table.Td>
-                            </Table.Tr>
+                            <>
+                              {valueText(o, locale, conceptText)}{' '}
+                              {flag && flag !== 'N' && (
+                                <Badge color={flag === 'A' ? 'yellow' : 'red'} variant="light">
+                                  {t(keyOr('record.flag', flag))}
+                                </Badge>
+                              )}
+                            </>
                           );
-                        })}
-                      </Table.Tbody>
-                    </Table>
-                  </Table.ScrollContainer>
+                        },
+                      },
+                      { key: 'range', header: t('record.range'), cell: (o) => rangeText(o, locale) },
+                      {
+                        key: 'date',
+                        header: t('record.date'),
+                        cell: (o) => date(o.effectiveDateTime ?? o.issued),
+                      },
+                    ]}
+                  />
                 )}
               </Part>
             </Tabs.Panel>
             <Tabs.Panel value="immunizations" pt="md">
               <Part q={immunizations} empty="record.empty">
                 {(list) => (
-                  <Table>
-                    <Table.Thead>
-                      <Table.Tr>
-                        <Table.Th scope="col">{t('record.vaccine')}</Table.Th>
-                        <Table.Th scope="col">{t('record.date')}</Table.Th>
-                      </Table.Tr>
-                    </Table.Thead>
-                    <Table.Tbody>
-                      {list.map((im, i) => (
-                        <Table.Tr key={im.id ?? i}>
-                          <Table.Td>{conceptText(im.vaccineCode)}</Table.Td>
-                          <Table.Td>{date(im.occurrenceDateTime)}</Table.Td>
-                        </Table.Tr>
-                      ))}
-                    </Table.Tbody>
-                  </Table>
+                  <DataTable
+                    caption={t('record.immunizations')}
+                    minWidth={320}
+                    rows={list}
+                    rowKey={(im, i) => im.id ?? String(i)}
+                    columns={[
+                      {
+                        key: 'vaccine',
+                        header: t('record.vaccine'),
+                        cell: (im) => conceptText(im.vaccineCode),
+                      },
+                      { key: 'date', header: t('record.date'), cell: (im) => date(im.occurrenceDateTime) },
+                    ]}
+                  />
                 )}
               </Part>
             </Tabs.Panel>
             <Tabs.Panel value="documents" pt="md">
               <Part q={documents} empty="record.empty">
                 {(list) => (
-                  <Table>
-                    <Table.Thead>
-                      <Table.Tr>
-                        <Table.Th scope="col">{t('record.document')}</Table.Th>
-                        <Table.Th scope="col">{t('record.author')}</Table.Th>
-                        <Table.Th scope="col">{t('record.date')}</Table.Th>
-                      </Table.Tr>
-                    </Table.Thead>
-                    <Table.Tbody>
-                      {list.map((d, i) => {
-                        const attachment = d.content?.[0]?.attachment;
-                        const url = sameOriginUrl(attachment?.url);
-                        const name = conceptText(d.type) || attachment?.title || t('record.document');
-                        return (
-                          <Table.Tr key={d.id ?? i}>
-                            <Table.Td>
-                              {url ? (
-                                <Anchor href={url} target="_blank" rel="noopener">
-                                  {name}
-                                </Anchor>
-                              ) : (
-                                name
-                              )}
-                            </Table.Td>
-                            <Table.Td>
-                              {d.author
-                                ?.map((a) => a.display)
-                                .filter(Boolean)
-                                .join(', ')}
-                            </Table.Td>
-                            <Table.Td>{date(d.date)}</Table.Td>
-                          </Table.Tr>
-                        );
-                      })}
-                    </Table.Tbody>
-                  </Table>
+                  <DataTable
+                    caption={t('record.documents')}
+                    minWidth={480}
+                    rows={list}
+                    rowKey={(d, i) => d.id ?? String(i)}
+                    columns={[
+                      {
+                        key: 'document',
+                        header: t('record.document'),
+                        cell: (d) => {
+                          const attachment = d.content?.[0]?.attachment;
+                          const name =
+                            d.description || conceptText(d.type) || attachment?.title || t('record.document');
+                          return attachment ? <DocumentButton attachment={attachment} name={name} /> : name;
+                        },
+                      },
+                      {
+                        key: 'author',
+                        header: t('record.author'),
+                        cell: (d) =>
+                          d.author
+                            ?.map((a) => a.display)
+                            .filter(Boolean)
+                            .join(', '),
+                      },
+                      { key: 'date', header: t('record.date'), cell: (d) => date(d.date) },
+                    ]}
+                  />
                 )}
               </Part>
             </Tabs.Panel>

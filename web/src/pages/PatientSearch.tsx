@@ -1,16 +1,4 @@
-import {
-  Anchor,
-  Button,
-  Card,
-  Container,
-  Group,
-  List,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Anchor, Button, Card, Container, Group, List, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { Link, Navigate, useNavigate } from 'react-router';
 import type { FhirResource } from '../api/fhir-client.js';
@@ -19,6 +7,7 @@ import { useQuery } from '../api/use-query.js';
 import { useAuth } from '../auth/AuthProvider.js';
 import { formatDate } from '../i18n/format.js';
 import { useI18n } from '../i18n/I18nProvider.js';
+import { DataTable } from '../ui/DataTable.js';
 import { EmptyState } from '../ui/EmptyState.js';
 import { ErrorState } from '../ui/ErrorState.js';
 import { Loading } from '../ui/Loading.js';
@@ -133,30 +122,33 @@ export default function PatientSearch() {
               ) : (results.data ?? []).length === 0 ? (
                 <EmptyState>{t('search.none')}</EmptyState>
               ) : (
-                <Table.ScrollContainer minWidth={480}>
-                  <Table>
-                    <Table.Thead>
-                      <Table.Tr>
-                        <Table.Th scope="col">{t('search.name')}</Table.Th>
-                        <Table.Th scope="col">{t('search.birthDate')}</Table.Th>
-                        <Table.Th scope="col">{t('search.identifier')}</Table.Th>
-                      </Table.Tr>
-                    </Table.Thead>
-                    <Table.Tbody>
-                      {(results.data ?? []).map((p) => (
-                        <Table.Tr key={p.id}>
-                          <Table.Td>
-                            <Anchor component={Link} to={`/patients/${p.id ?? ''}`}>
-                              {displayName(p.name)}
-                            </Anchor>
-                          </Table.Td>
-                          <Table.Td>{p.birthDate ? formatDate(p.birthDate, locale, timeZone) : ''}</Table.Td>
-                          <Table.Td>{medicalRecordNumber(p.identifier) ?? ''}</Table.Td>
-                        </Table.Tr>
-                      ))}
-                    </Table.Tbody>
-                  </Table>
-                </Table.ScrollContainer>
+                <DataTable
+                  caption={t('search.results')}
+                  minWidth={480}
+                  rows={results.data ?? []}
+                  rowKey={(p, i) => p.id ?? String(i)}
+                  columns={[
+                    {
+                      key: 'name',
+                      header: t('search.name'),
+                      cell: (p) => (
+                        <Anchor component={Link} to={`/patients/${p.id ?? ''}`}>
+                          {displayName(p.name)}
+                        </Anchor>
+                      ),
+                    },
+                    {
+                      key: 'birthDate',
+                      header: t('search.birthDate'),
+                      cell: (p) => (p.birthDate ? formatDate(p.birthDate, locale, timeZone) : ''),
+                    },
+                    {
+                      key: 'identifier',
+                      header: t('search.identifier'),
+                      cell: (p) => medicalRecordNumber(p.identifier) ?? '',
+                    },
+                  ]}
+                />
               )}
             </section>
           )}

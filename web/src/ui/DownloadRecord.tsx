@@ -3,12 +3,14 @@ import { useAction } from '../api/use-action.js';
 import { useAuth } from '../auth/AuthProvider.js';
 import { useI18n } from '../i18n/I18nProvider.js';
 import { ErrorState } from './ErrorState.js';
+import { useToast } from './Toasts.js';
 
 /** Saves the patient's whole record (Patient/$everything, a FHIR Bundle) as a file. */
 export function DownloadRecord({ patientId }: { patientId: string }) {
   const { t } = useI18n();
   const { fhir } = useAuth();
   const action = useAction();
+  const toast = useToast();
 
   const download = () =>
     action.run(async () => {
@@ -19,6 +21,7 @@ export function DownloadRecord({ patientId }: { patientId: string }) {
       a.download = `health-record-${new Date().toISOString().slice(0, 10)}.json`;
       a.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      toast(t('record.downloaded'));
     });
 
   return (
