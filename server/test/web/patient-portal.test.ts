@@ -98,7 +98,7 @@ async function assertNoEnglish(page: Page, name: string): Promise<void> {
   assert.deepEqual(english, [], `English left on the Spanish page ${name}`);
 }
 
-describe('the web app: a patient signs in and sees their own record', { timeout: 120_000 }, () => {
+describe('the web app in Chromium: patients, caregivers and clinicians', { timeout: 120_000 }, () => {
   let s: TestServer;
   let base: string;
   let seeded: DemoSeedResult | null;
@@ -395,6 +395,14 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
       'visits on the timeline',
     );
     await assertAccessible(page, 'chart');
+    // The chart has the record's lists too: Dr. Demo's own visit note among the documents.
+    await page.getByRole('tab', { name: en['record.documents'] }).click();
+    await page.getByRole('tabpanel').getByRole('row').filter({ hasText: 'Dr. Demo' }).first().waitFor();
+    await assertAccessible(page, 'chart-documents');
+    await page.getByRole('tab', { name: en['record.results'] }).click();
+    await page.getByRole('tabpanel').locator('table').waitFor();
+    await assertAccessible(page, 'chart-results');
+    await page.getByRole('tab', { name: en['chart.timeline'] }).click();
 
     // Ned Hintz is in nobody's care here: his chart needs break-glass, with a reason.
     await page.getByRole('link', { name: en['nav.patients'] }).first().click();
@@ -600,6 +608,14 @@ describe('the web app: a patient signs in and sees their own record', { timeout:
     await page.getByLabel(/^(Language|Idioma)$/).selectOption('en');
     await page.getByRole('heading', { level: 1, name: en['landing.title'] }).waitFor();
     assert.equal(await page.getByText(en['status.degraded']).count(), 0);
+
+    // A sign-in that came back refused says so and offers to start again.
+    await page.goto(`${base}/app/callback?error=access_denied&state=stale`);
+    await page.getByRole('alert').getByText(en['callback.failed']).waitFor();
+    await page.getByRole('button', { name: en['callback.retry'] }).waitFor();
+    await assertAccessible(page, 'callback-failed');
+    await page.goto(`${base}/app/`);
+    await page.getByRole('heading', { level: 1, name: en['landing.title'] }).waitFor();
 
     await browser.context.setOffline(true);
     await page.getByText(en['status.offline']).waitFor();

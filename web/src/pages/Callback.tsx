@@ -1,4 +1,4 @@
-import { Button, Container, Stack, Text } from '@mantine/core';
+import { Button, Container, Stack, Text, Title } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useAuth } from '../auth/AuthProvider.js';
@@ -30,6 +30,9 @@ export default function Callback() {
   return (
     <PageLayout>
       <Container size="sm" py="xl">
+        <Title order={1} mb="md">
+          {t('landing.signIn')}
+        </Title>
         {failed ? (
           <Stack>
             <Text role="alert">{t('callback.failed')}</Text>

@@ -1,9 +1,8 @@
-import { Alert, Button, Container, Stack, Text, Textarea, Title } from '@mantine/core';
-import { useEffect, useState, type FormEvent } from 'react';
+import { Alert, Button, Container, Stack, Tabs, Text, Textarea, Title } from '@mantine/core';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Navigate, useParams } from 'react-router';
 import { ApiError } from '../api/api-error.js';
-import type { FhirResource } from '../api/fhir-client.js';
-import { buildTimeline, type Dated } from '../api/timeline.js';
+import { buildTimeline } from '../api/timeline.js';
 import { useAction } from '../api/use-action.js';
 import { useQuery } from '../api/use-query.js';
 import { useAuth } from '../auth/AuthProvider.js';
@@ -13,6 +12,7 @@ import { ErrorState } from '../ui/ErrorState.js';
 import { Loading } from '../ui/Loading.js';
 import { PageLayout } from '../ui/PageLayout.js';
 import { rememberPatient } from '../ui/recent-patients.js';
+import { DocumentsPart, ImmunizationsPart, ResultsPart, useRecordParts } from '../ui/RecordParts.js';
 import { loadRecordSummary, RecordSummary } from '../ui/RecordSummary.js';
 import { Timeline } from '../ui/Timeline.js';
 
@@ -66,37 +66,35 @@ function BreakGlass({ patientId, onOpened }: { patientId: string; onOpened: () =
   );
 }
 
-/** A patient's chart in the clinician workspace. */
+/** A patient's chart in the clinician workspace: summary, then timeline and the record's lists. */
 export default function Chart() {
   const { t } = useI18n();
   const { fhir, tokens } = useAuth();
   const { id = '' } = useParams();
   const [brokeGlass, setBrokeGlass] = useState(false);
-  const q = useQuery(`chart/${id}/${String(brokeGlass)}`, async () => {
-    const [summary, immunizations, results] = await Promise.all([
-      loadRecordSummary(fhir, id, { encounters: true }),
-      fhir.search<FhirResource & Dated>('Immunization', { patient: id, _sort: '-date', _count: '50' }),
-      fhir.search<FhirResource & Dated>('Observation', {
-        patient: id,
-        category: 'laboratory',
-        _sort: '-date',
-        _count: '200',
-      }),
-    ]);
-    const timeline = buildTimeline({
-      encounters: summary.encounters ?? [],
-      conditions: summary.conditions,
-      immunizations,
-      results,
-    });
-    return { summary, timeline };
-  });
+  const q = useQuery(`chart/${id}/${String(brokeGlass)}`, () =>
+    loadRecordSummary(fhir, id, { encounters: true }),
+  );
+  const parts = useRecordParts(id, String(brokeGlass));
+  const timeline = useMemo(
+    () =>
+      q.data && parts.immunizations.data && parts.results.data
+        ? buildTimeline({
+            encounters: q.data.encounters ?? [],
+            conditions: q.data.conditions,
+            immunizations: parts.immunizations.data,
+            results: parts.results.data,
+          })
+        : null,
+    [q.data, parts.immunizations.data, parts.results.data],
+  );
   useEffect(() => {
     if (q.data) rememberPatient(id);
   }, [q.data, id]);
   if (!tokens) return <Navigate to="/" replace />;
 
   const outOfReach = q.error instanceof ApiError && q.error.kind === 'not-found';
+  const timelineError = parts.immunizations.error ?? parts.results.error;
   return (
     <PageLayout>
       <Container size="lg" py="md">
@@ -116,8 +114,39 @@ export default function Chart() {
                 {t('chart.breakGlassActive')}
               </Alert>
             )}
-            <RecordSummary data={q.data.summary} />
-            <Timeline events={q.data.timeline} />
+            <RecordSummary data={q.data} />
+            <Tabs defaultValue="timeline" keepMounted={false}>
+              <Tabs.List aria-label={t('record.tabs')}>
+                <Tabs.Tab value="timeline">{t('chart.timeline')}</Tabs.Tab>
+                <Tabs.Tab value="results">{t('record.results')}</Tabs.Tab>
+                <Tabs.Tab value="immunizations">{t('record.immunizations')}</Tabs.Tab>
+                <Tabs.Tab value="documents">{t('record.documents')}</Tabs.Tab>
+              </Tabs.List>
+              <Tabs.Panel value="timeline" pt="md">
+                {timeline ? (
+                  <Timeline events={timeline} />
+                ) : timelineError ? (
+                  <ErrorState
+                    error={timelineError}
+                    onRetry={() => {
+                      parts.immunizations.retry();
+                      parts.results.retry();
+                    }}
+                  />
+                ) : (
+                  <Loading label={t('app.loading')} />
+                )}
+              </Tabs.Panel>
+              <Tabs.Panel value="results" pt="md">
+                <ResultsPart q={parts.results} />
+              </Tabs.Panel>
+              <Tabs.Panel value="immunizations" pt="md">
+                <ImmunizationsPart q={parts.immunizations} />
+              </Tabs.Panel>
+              <Tabs.Panel value="documents" pt="md">
+                <DocumentsPart q={parts.documents} />
+              </Tabs.Panel>
+            </Tabs>
           </Stack>
         )}
       </Container>
