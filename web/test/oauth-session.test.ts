@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { describe, it } from 'node:test';
 import { base64Url } from '../src/auth/pkce.js';
-import { APP_SCOPE, OAuthSession, SignInError, relativeReference } from '../src/auth/oauth-session.js';
+import {
+  APP_SCOPE,
+  OAuthSession,
+  SignInError,
+  appPath,
+  relativeReference,
+} from '../src/auth/oauth-session.js';
 import type { Endpoints } from '../src/auth/endpoints.js';
 import { MemoryStorage } from './memory-storage.js';
 
@@ -86,6 +92,22 @@ describe('OAuthSession', () => {
     const state =
       new URL(await session.authorizeUrl('https://evil.example/')).searchParams.get('state') ?? '';
     assert.equal(await session.complete(new URLSearchParams({ code: 'c', state })), '/app/');
+  });
+
+  it('returns to a page of the app asked for before sign-in, never to another site', () => {
+    assert.equal(appPath('/app/record/access'), '/app/record/access');
+    assert.equal(appPath('/app/patients?name=kreiger'), '/app/patients?name=kreiger');
+    for (const bad of [
+      '/app//evil.example/',
+      '//evil.example/app/',
+      'https://evil.example/app/',
+      'javascript:alert(1)',
+      '/app/\\evil.example',
+      '/app/../oauth/token',
+      '/app/<script>',
+      '/other/',
+    ])
+      assert.equal(appPath(bad), null, bad);
   });
 
   it('resumes from the stored refresh token, keeps the rotated one, and forgets it when refused', async () => {

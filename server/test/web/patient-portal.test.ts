@@ -114,12 +114,19 @@ describe('the web app in Chromium: patients, caregivers and clinicians', { timeo
     });
     browser = await launchChromium({ allowedOrigins: [base] });
   });
-  /** A new page signed in as `username` from a signed-out start, at `landing` once in. */
-  async function signedIn(session: ChromiumSession, username: string, landing: string): Promise<Page> {
+  /**
+   * A new page signed in as `username` from a signed-out start at `start`, at `landing` once in.
+   */
+  async function signedIn(
+    session: ChromiumSession,
+    username: string,
+    landing: string,
+    start = '/app/',
+  ): Promise<Page> {
     // Each test starts signed out: no sign-in session of the one before.
     await session.context.clearCookies();
     const page = await session.context.newPage();
-    await page.goto(`${base}/app/`);
+    await page.goto(`${base}${start}`);
     await signInThroughApp(page, username);
     await page.waitForURL(`${base}${landing}`);
     return page;
@@ -440,8 +447,8 @@ describe('the web app in Chromium: patients, caregivers and clinicians', { timeo
     assert.ok(browser && seeded);
     const own = seeded.patients[0];
     assert.ok(own);
-    const page = await signedIn(browser, 'patient@demo', '/app/home');
-    await page.getByRole('link', { name: en['nav.access'] }).first().click();
+    // Opened from a link while signed out: the front page signs in and comes back to it.
+    const page = await signedIn(browser, 'patient@demo', '/app/record/access', '/app/record/access');
     await page.getByRole('heading', { level: 1, name: en['access.title'] }).waitFor();
     // The chart Dr. Demo opened in the test before: read, for the patient's care.
     const row = page

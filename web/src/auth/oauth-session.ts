@@ -122,7 +122,7 @@ export class OAuthSession {
       redirect_uri: this.redirectUri,
       code_verifier: pending.verifier,
     });
-    return pending.returnTo.startsWith('/app/') ? pending.returnTo : '/app/';
+    return appPath(pending.returnTo) ?? '/app/';
   }
 
   /** A session that survives a reload: the stored refresh token, exchanged once. */
@@ -209,4 +209,14 @@ export class OAuthSession {
     };
     return this.tokens;
   }
+}
+
+/**
+ * `path` when it is a page of this app (`/app/…`, a path and query on this origin), else null: where
+ * a sign-in returns to must never be another site (`/app//elsewhere.example`) or a script URL.
+ */
+export function appPath(path: string): string | null {
+  if (!path.startsWith('/app/') || path.startsWith('/app//')) return null;
+  if (!/^[\w\-./~%?=&+:@!$'()*,;]*$/.test(path) || path.includes('\\') || path.includes('/../')) return null;
+  return path;
 }

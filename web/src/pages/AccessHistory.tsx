@@ -7,6 +7,7 @@ import type { Bundle, FhirClient, FhirResource } from '../api/fhir-client.js';
 import { displayName, type HumanName } from '../api/fhir-text.js';
 import { useQuery } from '../api/use-query.js';
 import { useAuth } from '../auth/AuthProvider.js';
+import { ToSignIn } from '../auth/ToSignIn.js';
 import { formatDate } from '../i18n/format.js';
 import { useI18n } from '../i18n/I18nProvider.js';
 import { keyOr } from '../i18n/optional-key.js';
@@ -76,7 +77,7 @@ export default function AccessHistory() {
       new Map(),
     ),
   );
-  if (!tokens) return <Navigate to="/" replace />;
+  if (!tokens) return <ToSignIn />;
   if (!self.startsWith('Patient/')) return <Navigate to="/home" replace />;
 
   const pages = first.data ? [first.data, ...more] : [];

@@ -1,11 +1,12 @@
 import { Alert, Button, Container, Stack, Tabs, Text, Textarea, Title } from '@mantine/core';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { Navigate, useParams } from 'react-router';
+import { useParams } from 'react-router';
 import { ApiError } from '../api/api-error.js';
 import { buildTimeline } from '../api/timeline.js';
 import { useAction } from '../api/use-action.js';
 import { useQuery } from '../api/use-query.js';
 import { useAuth } from '../auth/AuthProvider.js';
+import { ToSignIn } from '../auth/ToSignIn.js';
 import { useI18n } from '../i18n/I18nProvider.js';
 import { ActionStatus } from '../ui/ActionStatus.js';
 import { ErrorState } from '../ui/ErrorState.js';
@@ -91,7 +92,7 @@ export default function Chart() {
   useEffect(() => {
     if (q.data) rememberPatient(id);
   }, [q.data, id]);
-  if (!tokens) return <Navigate to="/" replace />;
+  if (!tokens) return <ToSignIn />;
 
   const outOfReach = q.error instanceof ApiError && q.error.kind === 'not-found';
   const timelineError = parts.immunizations.error ?? parts.results.error;

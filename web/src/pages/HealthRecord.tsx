@@ -2,6 +2,7 @@ import { Container, Stack, Tabs } from '@mantine/core';
 import { Navigate } from 'react-router';
 import { useQuery } from '../api/use-query.js';
 import { useAuth } from '../auth/AuthProvider.js';
+import { ToSignIn } from '../auth/ToSignIn.js';
 import { useI18n } from '../i18n/I18nProvider.js';
 import { DownloadRecord } from '../ui/DownloadRecord.js';
 import { ErrorState } from '../ui/ErrorState.js';
@@ -18,7 +19,7 @@ export default function HealthRecord() {
   const [type, id = ''] = (tokens?.fhirUser ?? '').split('/');
   const overview = useQuery(`record/${id}`, () => loadRecordSummary(fhir, id, { encounters: true }));
   const parts = useRecordParts(id);
-  if (!tokens) return <Navigate to="/" replace />;
+  if (!tokens) return <ToSignIn />;
   if (type !== 'Patient') return <Navigate to="/home" replace />;
 
   return (

@@ -6,6 +6,7 @@ import type { PatientWithPreferences } from '../api/preferences.js';
 import { thingsToDo, type CarePlan } from '../api/things-to-do.js';
 import { useQuery } from '../api/use-query.js';
 import { useAuth } from '../auth/AuthProvider.js';
+import { ToSignIn } from '../auth/ToSignIn.js';
 import { useI18n } from '../i18n/I18nProvider.js';
 import { ErrorState } from '../ui/ErrorState.js';
 import { Loading } from '../ui/Loading.js';
@@ -71,7 +72,7 @@ function CaregiverHome({ relatedPersonId }: { relatedPersonId: string }) {
 export default function Home() {
   const { t } = useI18n();
   const { tokens } = useAuth();
-  if (!tokens) return <Navigate to="/" replace />;
+  if (!tokens) return <ToSignIn />;
   const [type, id] = (tokens.fhirUser ?? '').split('/');
   if (type === 'Practitioner') return <Navigate to="/patients" replace />;
   return (

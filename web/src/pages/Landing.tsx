@@ -1,7 +1,8 @@
 import { Alert, Button, Container, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
-import { Navigate } from 'react-router';
+import { Navigate, useLocation } from 'react-router';
 import { SIGNED_OUT_KEY, useAuth } from '../auth/AuthProvider.js';
+import { appPath } from '../auth/oauth-session.js';
 import { useI18n } from '../i18n/I18nProvider.js';
 import { PageLayout } from '../ui/PageLayout.js';
 
@@ -15,7 +16,10 @@ export default function Landing() {
     sessionStorage.removeItem(SIGNED_OUT_KEY);
     return reason === 'idle';
   });
-  if (auth.tokens) return <Navigate to="/home" replace />;
+  // A page the visitor opened before signing in (a link from a reminder, a bookmark) comes next.
+  const asked = (useLocation().state as { returnTo?: unknown } | null)?.returnTo;
+  const returnTo = (typeof asked === 'string' && appPath(asked)) || '/app/home';
+  if (auth.tokens) return <Navigate to={returnTo.slice('/app'.length)} replace />;
   return (
     <PageLayout>
       <Container size="sm" py="xl">
@@ -28,7 +32,7 @@ export default function Landing() {
           <Title order={1}>{t('landing.title')}</Title>
           <Text size="lg">{t('landing.lead')}</Text>
           <div>
-            <Button size="md" onClick={() => void auth.signIn('/app/home')}>
+            <Button size="md" onClick={() => void auth.signIn(returnTo)}>
               {t('landing.signIn')}
             </Button>
           </div>

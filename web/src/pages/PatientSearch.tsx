@@ -1,10 +1,11 @@
 import { Anchor, Button, Card, Container, Group, List, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
-import { Link, Navigate, useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import type { FhirResource } from '../api/fhir-client.js';
 import { displayName, medicalRecordNumber } from '../api/fhir-text.js';
 import { useQuery } from '../api/use-query.js';
 import { useAuth } from '../auth/AuthProvider.js';
+import { ToSignIn } from '../auth/ToSignIn.js';
 import { formatDate } from '../i18n/format.js';
 import { useI18n } from '../i18n/I18nProvider.js';
 import { DataTable } from '../ui/DataTable.js';
@@ -65,7 +66,7 @@ export default function PatientSearch() {
   const results = useQuery(`search/${key}`, async () =>
     criteria ? fhir.search<Patient>('Patient', { ...criteria, _count: '50' }) : [],
   );
-  if (!tokens) return <Navigate to="/" replace />;
+  if (!tokens) return <ToSignIn />;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();

@@ -13,6 +13,7 @@ import {
 import { useAction } from '../api/use-action.js';
 import { useQuery } from '../api/use-query.js';
 import { useAuth } from '../auth/AuthProvider.js';
+import { ToSignIn } from '../auth/ToSignIn.js';
 import { useI18n } from '../i18n/I18nProvider.js';
 import { LOCALES, type Locale } from '../i18n/translate.js';
 import { ActionStatus } from '../ui/ActionStatus.js';
@@ -40,7 +41,7 @@ export default function Profile() {
     if (patient.data) setForm(preferencesOf(patient.data, { language: locale, timeZone }));
     // The form starts from the stored record; later changes of the UI language do not reset it.
   }, [patient.data]);
-  if (!tokens) return <Navigate to="/" replace />;
+  if (!tokens) return <ToSignIn />;
   if (type !== 'Patient') return <Navigate to="/home" replace />;
 
   const emailOk = !form || validEmail(form.email);

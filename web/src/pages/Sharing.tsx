@@ -11,6 +11,7 @@ import {
 import { useAction } from '../api/use-action.js';
 import { useQuery } from '../api/use-query.js';
 import { useAuth } from '../auth/AuthProvider.js';
+import { ToSignIn } from '../auth/ToSignIn.js';
 import { formatDate } from '../i18n/format.js';
 import { useI18n } from '../i18n/I18nProvider.js';
 import { keyOr } from '../i18n/optional-key.js';
@@ -34,7 +35,7 @@ export default function Sharing() {
   const [roles, setRoles] = useState<string[]>([]);
   const [pickWhom, setPickWhom] = useState(false);
   const action = useAction();
-  if (!tokens) return <Navigate to="/" replace />;
+  if (!tokens) return <ToSignIn />;
   if (type !== 'Patient') return <Navigate to="/home" replace />;
 
   const run = (fn: () => Promise<unknown>) =>
