@@ -223,9 +223,23 @@ describe('the web app in Chromium: patients, caregivers and clinicians', { timeo
       await panel.locator('table, p').first().waitFor();
       await assertAccessible(page, name);
     }
-    // A visit note opens in a dialog, decoded from the DocumentReference; Escape closes it. With
-    // reduced motion the dialog is fully there at once, for axe.
+    // With reduced motion a dialog is fully there at once, for axe.
     await page.emulateMedia({ reducedMotion: 'reduce' });
+    // Results are one row per test; a test done more than once opens its history and trend.
+    await page.getByRole('tab', { name: en['record.results'] }).click();
+    const ldl = page
+      .getByRole('tabpanel')
+      .getByRole('button', { name: 'Low Density Lipoprotein Cholesterol' });
+    assert.equal(await ldl.count(), 1, 'one row for the test, however often it was done');
+    await ldl.click();
+    const history = page.getByRole('dialog', { name: 'Low Density Lipoprotein Cholesterol' });
+    await history.getByRole('img', { name: /^\d+ results, from / }).waitFor();
+    assert.ok((await history.getByRole('row').count()) > 2, 'every result of the test, one per row');
+    await assertAccessible(page, 'record-result-history');
+    await page.keyboard.press('Escape');
+    await history.waitFor({ state: 'detached' });
+    // A visit note opens in a dialog, decoded from the DocumentReference; Escape closes it.
+    await page.getByRole('tab', { name: en['record.documents'] }).click();
     const note = page.getByRole('tabpanel').getByRole('button', { name: 'Telehealth visit note' }).first();
     await note.click();
     const dialog = page.getByRole('dialog', { name: 'Telehealth visit note' });

@@ -211,6 +211,11 @@ export const en = {
   'home.caregiverLead': 'You help care for {name}. Here is their health record at a glance.',
   'home.noDependent': 'Your account is not linked to a patient yet. Please ask your care provider.',
   'record.downloaded': 'Your record was downloaded.',
+  'record.latest': 'Latest result',
+  'record.trend': 'Trend',
+  'record.trendLabel': '{count} results, from {first} to {last}',
+  'record.history': 'Every result of this test',
+  'record.historyLead': 'All your results for this test, newest first.',
 } as const;
 
 export type MessageKey = keyof typeof en;

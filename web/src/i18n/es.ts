@@ -217,4 +217,9 @@ export const es: Messages = {
   'home.noDependent':
     'Su cuenta aún no está vinculada a ningún paciente. Consulte con su centro de atención.',
   'record.downloaded': 'Se ha descargado su historial.',
+  'record.latest': 'Último resultado',
+  'record.trend': 'Evolución',
+  'record.trendLabel': '{count} resultados, de {first} a {last}',
+  'record.history': 'Todos los resultados de esta prueba',
+  'record.historyLead': 'Todos sus resultados de esta prueba, del más reciente al más antiguo.',
 };

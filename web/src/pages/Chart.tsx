@@ -13,7 +13,8 @@ import { ErrorState } from '../ui/ErrorState.js';
 import { Loading } from '../ui/Loading.js';
 import { PageLayout } from '../ui/PageLayout.js';
 import { rememberPatient } from '../ui/recent-patients.js';
-import { DocumentsPart, ImmunizationsPart, ResultsPart, useRecordParts } from '../ui/RecordParts.js';
+import { DocumentsPart, ImmunizationsPart, useRecordParts } from '../ui/RecordParts.js';
+import { ResultsPart } from '../ui/ResultsPart.js';
 import { loadRecordSummary, RecordSummary } from '../ui/RecordSummary.js';
 import { Timeline } from '../ui/Timeline.js';
 

@@ -9,7 +9,8 @@ import { ErrorState } from '../ui/ErrorState.js';
 import { Loading } from '../ui/Loading.js';
 import { PageHeading } from '../ui/PageHeading.js';
 import { PageLayout } from '../ui/PageLayout.js';
-import { DocumentsPart, ImmunizationsPart, ResultsPart, useRecordParts } from '../ui/RecordParts.js';
+import { DocumentsPart, ImmunizationsPart, useRecordParts } from '../ui/RecordParts.js';
+import { ResultsPart } from '../ui/ResultsPart.js';
 import { loadRecordSummary, RecordSummary } from '../ui/RecordSummary.js';
 
 /** The patient's whole record, by part: overview, results, immunizations, documents. */

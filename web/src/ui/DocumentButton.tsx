@@ -30,7 +30,7 @@ export function DocumentButton({ attachment, name }: { attachment: Attachment; n
 
   return (
     <>
-      <Anchor component="button" type="button" disabled={action.busy} onClick={() => void open()}>
+      <Anchor component="button" type="button" ta="start" disabled={action.busy} onClick={() => void open()}>
         {name}
       </Anchor>
       {action.failure !== null && <ErrorState error={action.failure} onRetry={() => void open()} />}

@@ -1,15 +1,13 @@
-import { Badge } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { Attachment } from '../api/attachment.js';
 import type { FhirResource } from '../api/fhir-client.js';
 import { conceptText, type CodeableConcept } from '../api/fhir-text.js';
-import { flagOf, rangeText, valueText, type Observation } from '../api/observation-text.js';
+import type { Observation } from '../api/observation-text.js';
 import { useQuery, type QueryState } from '../api/use-query.js';
 import { useAuth } from '../auth/AuthProvider.js';
 import { formatDate } from '../i18n/format.js';
 import { useI18n } from '../i18n/I18nProvider.js';
 import type { MessageKey } from '../i18n/en.js';
-import { keyOr } from '../i18n/optional-key.js';
 import { DataTable } from './DataTable.js';
 import { DocumentButton } from './DocumentButton.js';
 import { EmptyState } from './EmptyState.js';
@@ -32,7 +30,7 @@ export interface DocumentReference {
 }
 
 /** Loading, error or empty states around a part of the record; `children` when there is something. */
-function Part<T>({
+export function Part<T>({
   q,
   empty,
   children,
@@ -74,52 +72,9 @@ export function useRecordParts(patientId: string, version = ''): RecordParts {
   };
 }
 
-function useDate(): (v: string | undefined) => string {
+export function useDate(): (v: string | undefined) => string {
   const { locale, timeZone } = useI18n();
   return (v) => (v ? formatDate(v.slice(0, 10), locale, timeZone) : '');
-}
-
-/** Lab results with their reference ranges and high/low flags. */
-export function ResultsPart({ q }: { q: RecordParts['results'] }) {
-  const { t, locale } = useI18n();
-  const date = useDate();
-  return (
-    <Part q={q} empty="record.empty">
-      {(list) => (
-        <DataTable
-          caption={t('record.results')}
-          rows={list}
-          rowKey={(o, i) => o.id ?? String(i)}
-          columns={[
-            { key: 'test', header: t('record.test'), cell: (o) => conceptText(o.code) },
-            {
-              key: 'value',
-              header: t('record.value'),
-              cell: (o) => {
-                const flag = flagOf(o);
-                return (
-                  <>
-                    {valueText(o, locale, conceptText)}{' '}
-                    {flag && flag !== 'N' && (
-                      <Badge color={flag === 'A' ? 'yellow' : 'red'} variant="light">
-                        {t(keyOr('record.flag', flag))}
-                      </Badge>
-                    )}
-                  </>
-                );
-              },
-            },
-            { key: 'range', header: t('record.range'), cell: (o) => rangeText(o, locale) },
-            {
-              key: 'date',
-              header: t('record.date'),
-              cell: (o) => date(o.effectiveDateTime ?? o.issued),
-            },
-          ]}
-        />
-      )}
-    </Part>
-  );
 }
 
 export function ImmunizationsPart({ q }: { q: RecordParts['immunizations'] }) {
