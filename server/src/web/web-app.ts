@@ -55,7 +55,9 @@ const webApp: FastifyPluginAsync<WebAppOptions> = async (app, opts) => {
       wildcard: true,
       index: false,
       schemaHide: true,
-      setHeaders: (res) => res.header('cache-control', 'public, max-age=31536000, immutable'),
+      // Names carry a content hash: a file never changes under its name.
+      maxAge: 31_536_000_000,
+      immutable: true,
     });
   }
 

@@ -406,6 +406,38 @@ describe('the web app in Chromium: patients, caregivers and clinicians', { timeo
     const family = own.name.split(' ').slice(-1)[0] ?? '';
     await page.getByLabel(en['search.name']).fill(family);
     await page.getByRole('button', { name: en['search.submit'] }).click();
+    await page.getByRole('link', { name: own.name }).waitFor();
+    // By birth date and by record number too; a patient outside the clinician's care is not found.
+    const stored = await s.tdb.db.query<{ content: string }>(
+      s.tdb.tenantA,
+      `SELECT content FROM resource WHERE tenant_id = $1 AND res_type = 'Patient' AND id = $2`,
+      [s.tdb.tenantA, own.id],
+    );
+    const patient = JSON.parse(stored.rows[0]?.content ?? '{}') as {
+      birthDate: string;
+      identifier: { type?: { coding?: { code?: string }[] }; value: string }[];
+    };
+    const mrn = patient.identifier.find((i) => i.type?.coding?.some((c) => c.code === 'MR'))?.value;
+    assert.ok(mrn);
+    const results = page.getByRole('main').getByRole('table');
+    for (const [field, value] of [
+      ['search.birthDate', patient.birthDate],
+      ['search.identifier', mrn],
+    ] as const) {
+      await page.getByLabel(en['search.name']).fill('');
+      await page.getByLabel(en['search.birthDate']).fill('');
+      await page.getByLabel(en['search.identifier']).fill('');
+      await page.getByLabel(en[field]).fill(value);
+      await page.getByRole('button', { name: en['search.submit'] }).click();
+      await results.getByRole('link', { name: own.name }).waitFor();
+      assert.equal(await results.getByRole('row').count(), 2, `one patient by ${field}`);
+    }
+    await page.getByLabel(en['search.identifier']).fill('');
+    await page.getByLabel(en['search.name']).fill(stranger.name.split(' ').slice(-1)[0] ?? '');
+    await page.getByRole('button', { name: en['search.submit'] }).click();
+    await page.getByText(en['search.none']).waitFor();
+    await page.getByLabel(en['search.name']).fill(family);
+    await page.getByRole('button', { name: en['search.submit'] }).click();
     await page.getByRole('link', { name: own.name }).click();
     await page.waitForURL(`${base}/app/patients/${own.id}`);
     await page.getByRole('heading', { name: own.name }).waitFor();

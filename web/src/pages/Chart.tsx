@@ -1,4 +1,4 @@
-import { Alert, Button, Container, Stack, Tabs, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Button, Container, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useParams } from 'react-router';
 import { ApiError } from '../api/api-error.js';
@@ -13,8 +13,8 @@ import { ErrorState } from '../ui/ErrorState.js';
 import { Loading } from '../ui/Loading.js';
 import { PageLayout } from '../ui/PageLayout.js';
 import { rememberPatient } from '../ui/recent-patients.js';
-import { DocumentsPart, ImmunizationsPart, useRecordParts } from '../ui/RecordParts.js';
-import { ResultsPart } from '../ui/ResultsPart.js';
+import { useRecordParts } from '../ui/RecordParts.js';
+import { RecordTabs } from '../ui/RecordTabs.js';
 import { loadRecordSummary, RecordSummary } from '../ui/RecordSummary.js';
 import { Timeline } from '../ui/Timeline.js';
 
@@ -117,15 +117,12 @@ export default function Chart() {
               </Alert>
             )}
             <RecordSummary data={q.data} />
-            <Tabs defaultValue="timeline" keepMounted={false}>
-              <Tabs.List aria-label={t('record.tabs')}>
-                <Tabs.Tab value="timeline">{t('chart.timeline')}</Tabs.Tab>
-                <Tabs.Tab value="results">{t('record.results')}</Tabs.Tab>
-                <Tabs.Tab value="immunizations">{t('record.immunizations')}</Tabs.Tab>
-                <Tabs.Tab value="documents">{t('record.documents')}</Tabs.Tab>
-              </Tabs.List>
-              <Tabs.Panel value="timeline" pt="md">
-                {timeline ? (
+            <RecordTabs
+              parts={parts}
+              first={{
+                value: 'timeline',
+                label: t('chart.timeline'),
+                panel: timeline ? (
                   <Timeline events={timeline} />
                 ) : timelineError ? (
                   <ErrorState
@@ -137,18 +134,9 @@ export default function Chart() {
                   />
                 ) : (
                   <Loading label={t('app.loading')} />
-                )}
-              </Tabs.Panel>
-              <Tabs.Panel value="results" pt="md">
-                <ResultsPart q={parts.results} />
-              </Tabs.Panel>
-              <Tabs.Panel value="immunizations" pt="md">
-                <ImmunizationsPart q={parts.immunizations} />
-              </Tabs.Panel>
-              <Tabs.Panel value="documents" pt="md">
-                <DocumentsPart q={parts.documents} />
-              </Tabs.Panel>
-            </Tabs>
+                ),
+              }}
+            />
           </Stack>
         )}
       </Container>

@@ -1,4 +1,4 @@
-import { Container, Stack, Tabs } from '@mantine/core';
+import { Container, Stack } from '@mantine/core';
 import { Navigate } from 'react-router';
 import { useQuery } from '../api/use-query.js';
 import { useAuth } from '../auth/AuthProvider.js';
@@ -9,8 +9,8 @@ import { ErrorState } from '../ui/ErrorState.js';
 import { Loading } from '../ui/Loading.js';
 import { PageHeading } from '../ui/PageHeading.js';
 import { PageLayout } from '../ui/PageLayout.js';
-import { DocumentsPart, ImmunizationsPart, useRecordParts } from '../ui/RecordParts.js';
-import { ResultsPart } from '../ui/ResultsPart.js';
+import { useRecordParts } from '../ui/RecordParts.js';
+import { RecordTabs } from '../ui/RecordTabs.js';
 import { loadRecordSummary, RecordSummary } from '../ui/RecordSummary.js';
 
 /** The patient's whole record, by part: overview, results, immunizations, documents. */
@@ -29,32 +29,21 @@ export default function HealthRecord() {
         <Stack gap="md">
           <PageHeading title={t('record.title')} lead={t('record.lead')} />
           <DownloadRecord patientId={id} />
-          <Tabs defaultValue="overview" keepMounted={false}>
-            <Tabs.List aria-label={t('record.tabs')}>
-              <Tabs.Tab value="overview">{t('record.overview')}</Tabs.Tab>
-              <Tabs.Tab value="results">{t('record.results')}</Tabs.Tab>
-              <Tabs.Tab value="immunizations">{t('record.immunizations')}</Tabs.Tab>
-              <Tabs.Tab value="documents">{t('record.documents')}</Tabs.Tab>
-            </Tabs.List>
-            <Tabs.Panel value="overview" pt="md">
-              {overview.loading && !overview.data ? (
-                <Loading label={t('app.loading')} />
-              ) : overview.error || !overview.data ? (
-                <ErrorState error={overview.error} onRetry={overview.retry} />
-              ) : (
-                <RecordSummary data={overview.data} />
-              )}
-            </Tabs.Panel>
-            <Tabs.Panel value="results" pt="md">
-              <ResultsPart q={parts.results} />
-            </Tabs.Panel>
-            <Tabs.Panel value="immunizations" pt="md">
-              <ImmunizationsPart q={parts.immunizations} />
-            </Tabs.Panel>
-            <Tabs.Panel value="documents" pt="md">
-              <DocumentsPart q={parts.documents} />
-            </Tabs.Panel>
-          </Tabs>
+          <RecordTabs
+            parts={parts}
+            first={{
+              value: 'overview',
+              label: t('record.overview'),
+              panel:
+                overview.loading && !overview.data ? (
+                  <Loading label={t('app.loading')} />
+                ) : overview.error || !overview.data ? (
+                  <ErrorState error={overview.error} onRetry={overview.retry} />
+                ) : (
+                  <RecordSummary data={overview.data} />
+                ),
+            }}
+          />
         </Stack>
       </Container>
     </PageLayout>
