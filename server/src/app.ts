@@ -28,6 +28,14 @@ import { requestLogPlugin } from './platform/observability/request-log.js';
 import { openApiPlugin } from './platform/openapi/plugin.js';
 import { requireSchemasPlugin } from './platform/openapi/require-schemas.js';
 import { webAppPlugin } from './web/web-app.js';
+import type { BookingServices, NoticeQueue } from './modules/scheduling/booking/services.js';
+import { schedulingMetrics } from './modules/scheduling/metrics.js';
+import { schedulingServices } from './modules/scheduling/services-factory.js';
+import {
+  registerSchedulingAdmin,
+  registerSchedulingOperations,
+  SCHEDULING_API_PREFIX,
+} from './modules/scheduling/plugin.js';
 
 export const FHIR_PREFIX = '/fhir/R4';
 
@@ -52,6 +60,15 @@ export interface AppDeps {
   lifecycle?: Lifecycle;
   /** From createLogger (platform/observability/logger.ts); one at LOG_LEVEL on stdout by default. */
   logger?: FastifyBaseLogger;
+  /** Appointment notices the booking code enqueues (scheduling/notify); none when absent. */
+  notices?: NoticeQueue;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The scheduling module's services (its sweeper runs on them), in a secured app. */
+    scheduling?: BookingServices;
+  }
 }
 
 export { appMigrations };
@@ -134,13 +151,32 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     fhirPrefix: FHIR_PREFIX,
   });
   await app.register(webAppPlugin, { clientId: config.webClientId, fhirPrefix: FHIR_PREFIX });
+  const scheduling = await schedulingServices({
+    db,
+    defs,
+    registry,
+    fhirBaseUrl,
+    onCommitted: fhirOptions.onCommitted,
+    counters: schedulingMetrics(app.metrics),
+    ...(deps.notices ? { notices: deps.notices } : {}),
+  });
+  app.decorate('scheduling', scheduling);
   await app.register(async (fhir) => {
     await fhir.register(fhirAccessPlugin, security.accessOptions);
+    registerSchedulingOperations(fhir, scheduling, FHIR_PREFIX);
     await fhir.register(fhirRestPlugin, {
       ...fhirOptions,
       callerOf,
       capabilitySecurity: smartSecurity(security.auth),
     });
+  });
+  await app.register(async (api) => {
+    await api.register(fhirAccessPlugin, {
+      ...security.accessOptions,
+      prefix: SCHEDULING_API_PREFIX,
+      fhirRoutes: false,
+    });
+    registerSchedulingAdmin(api, scheduling);
   });
   return app;
 }

@@ -134,6 +134,8 @@ async function startCommand(config: Config, env: NodeJS.ProcessEnv): Promise<num
       });
       if (seeded) demo = describeDemoSeed(seeded);
     }
+    const notify = await import('./modules/scheduling/notify/index.js');
+    const notifyConfig = notify.notifyConfigFromEnv(env, { baseUrl: config.baseUrl });
     const bus = new InProcessEventBus();
     const lifecycle = new Lifecycle();
     const logger = createLogger({ level: config.logLevel });
@@ -148,10 +150,19 @@ async function startCommand(config: Config, env: NodeJS.ProcessEnv): Promise<num
       lifecycle,
       logger,
       onCommitted: () => relay.kick(),
+      notices: notify.noticeQueue({ reminderOffsetsMin: notifyConfig.reminderOffsetsMin }),
     });
+    const notifier = notify.createNotificationWorker(db, notifyConfig, {
+      log: logger,
+      onOutcome: notify.noticeMetrics(app.metrics),
+    });
+    const { SchedulingSweeper } = await import('./modules/scheduling/sweeper.js');
+    const sweeper = app.scheduling ? new SchedulingSweeper(app.scheduling, logger) : undefined;
     const signal = waitForSignal();
     await app.listen({ host: config.host, port: config.port });
     relay.start();
+    notifier.start(notifyConfig.pollMs);
+    sweeper?.start();
 
     out(
       [
@@ -179,6 +190,8 @@ async function startCommand(config: Config, env: NodeJS.ProcessEnv): Promise<num
       app,
       graceMs: config.shutdownGraceMs,
       after: [
+        { name: 'scheduling sweeper', stop: async () => sweeper?.stop() },
+        { name: 'notifications', stop: () => notifier.stop() },
         { name: 'outbox relay', stop: () => relay.stop() },
         { name: 'event bus', stop: () => bus.close() },
         { name: 'database pool', stop: () => pool.close() },

@@ -45,6 +45,11 @@ export interface AccessPluginOptions {
   /** The FHIR base path, e.g. `/fhir/R4`. */
   prefix: string;
   limits: { clientPerSecond: number; tenantPerSecond: number };
+  /**
+   * The FHIR API's own routes in this scope (SMART configuration, security operations, preflight);
+   * false when the plugin guards another API, e.g. `/api/scheduling`.
+   */
+  fhirRoutes?: boolean;
 }
 
 const PURPOSE: Record<string, string> = {
@@ -188,6 +193,8 @@ const accessPlugin: FastifyPluginAsync<AccessPluginOptions> = async (app, opts) 
       );
     }
   });
+
+  if (opts.fhirRoutes === false) return;
 
   // Public, but in this scope so that browser apps get their CORS headers with it.
   app.get(`${prefix}/.well-known/smart-configuration`, { schema: { hide: true } }, async (_req, reply) =>

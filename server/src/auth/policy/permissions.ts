@@ -38,7 +38,8 @@ const PATIENT_SIDE: RoleGrants = {
     Communication: 'crus', // messages to the care team
     Consent: 'crus', // giving and withdrawing consent
     Observation: 'crus', // home device readings
-    Appointment: 'crus', // booking
+    // Booking goes through the scheduling operations (Appointment/$book), which hold the time.
+    Appointment: 'rs',
     Patient: 'rus', // keeping their own contact details current
   },
 };

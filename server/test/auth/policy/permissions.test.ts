@@ -22,7 +22,7 @@ const EXPECTED: Record<Role, [string, string][]> = {
     ['QuestionnaireResponse', 'crus'],
     ['Communication', 'crus'],
     ['Consent', 'crus'],
-    ['Appointment', 'crus'],
+    ['Appointment', 'rs'],
     ['Patient', 'rus'],
     ['RelatedPerson', 'rs'],
     ['Slot', 'rs'],

@@ -1,0 +1,38 @@
+import type { Queryable } from '../../../platform/db/pool.js';
+import type { BusyInterval } from '../availability/types.js';
+
+/** Statuses that hold a clinician's time (and are under the exclusion constraint). */
+export const LIVE_STATUSES = ['held', 'booked', 'checked-in'] as const;
+
+/**
+ * The taken ranges of the given clinicians that overlap [from, to): every live booking's blocked
+ * range (its buffers included), held offers and group sessions too; all count toward the caps.
+ */
+export async function busyIntervals(
+  q: Queryable,
+  tenantId: number,
+  practitionerIds: readonly string[],
+  from: number,
+  to: number,
+): Promise<BusyInterval[]> {
+  if (practitionerIds.length === 0) return [];
+  const res = await q.query<{ p: string; s: string; e: string; a: string }>(
+    `SELECT practitioner_id AS p,
+            (extract(epoch FROM lower(blocked)) * 1000)::bigint AS s,
+            (extract(epoch FROM upper(blocked)) * 1000)::bigint AS e,
+            (extract(epoch FROM starts_at) * 1000)::bigint AS a
+       FROM sched_booking
+      WHERE tenant_id = $1 AND practitioner_id = ANY($2) AND status IN ('held', 'booked', 'checked-in')
+        AND blocked && tstzrange($3, $4)
+      ORDER BY practitioner_id`,
+    [tenantId, practitionerIds, new Date(from), new Date(to)],
+  );
+  // Caps count an appointment on the day of its own start, not of its before-buffer.
+  return res.rows.map((r) => ({
+    practitionerId: r.p,
+    start: Number(r.s),
+    end: Number(r.e),
+    counts: true,
+    appointmentStart: Number(r.a),
+  }));
+}

@@ -1,0 +1,52 @@
+import type { Queryable } from '../../../platform/db/pool.js';
+import type { ClinicianAvailability } from '../availability/types.js';
+
+/**
+ * Takes one appointment of the clinician's caps for the local day and ISO week, in the booking's
+ * transaction: the row lock of the upsert makes concurrent bookings queue, so two of them never
+ * pass a cap together. False when a cap is reached (nothing is taken then: the transaction aborts).
+ */
+export async function takeLoad(
+  q: Queryable,
+  tenantId: number,
+  c: ClinicianAvailability,
+  day: string,
+  week: string,
+): Promise<boolean> {
+  for (const [period, startsOn, cap] of [
+    ['day', day, c.maxPerDay],
+    ['week', week, c.maxPerWeek],
+  ] as const) {
+    if (cap === undefined) continue;
+    const res = await q.query(
+      // A period's first row starts from the bookings already there (a cap set after they were made).
+      `INSERT INTO sched_load (tenant_id, practitioner_id, period, starts_on, booked)
+       SELECT $1, $2, $3, $4, count(*) + 1 FROM sched_booking
+        WHERE tenant_id = $1 AND practitioner_id = $2 AND status IN ('held', 'booked', 'checked-in')
+          AND (CASE WHEN $3 = 'day' THEN local_date ELSE local_week END) = $4::date
+       HAVING count(*) < $5
+       ON CONFLICT (tenant_id, practitioner_id, period, starts_on)
+         DO UPDATE SET booked = sched_load.booked + 1 WHERE sched_load.booked < $5
+       RETURNING booked`,
+      [tenantId, c.practitionerId, period, startsOn, cap],
+    );
+    if (res.rowCount === 0) return false;
+  }
+  return true;
+}
+
+/** Gives back what `takeLoad` took (a cancelled or moved appointment). */
+export async function releaseLoad(
+  q: Queryable,
+  tenantId: number,
+  c: ClinicianAvailability,
+  day: string,
+  week: string,
+): Promise<void> {
+  await q.query(
+    `UPDATE sched_load SET booked = booked - 1
+      WHERE tenant_id = $1 AND practitioner_id = $2 AND booked > 0
+        AND ((period = 'day' AND starts_on = $3) OR (period = 'week' AND starts_on = $4))`,
+    [tenantId, c.practitionerId, day, week],
+  );
+}
