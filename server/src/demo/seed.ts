@@ -17,6 +17,7 @@ import {
   type DemoEntry,
   type DemoResource,
 } from './patients/index.js';
+import { seedScheduling } from './scheduling.js';
 import { firstPatientRecords, visitNote, type DemoVisit } from './visit-records.js';
 
 /** The password of every demo account. Public (README.md): demo data only, never a real deployment. */
@@ -113,6 +114,7 @@ async function seedTenant(
   const [first, second] = patients;
   if (!first || !second) throw new Error('the demo data set needs at least two patients');
   const care = await loadCare(fhir, caller, first.id, second.id);
+  await seedScheduling(db, tenantId, care.clinician, care.nurse);
 
   // The client before the accounts: accounts are what marks the tenant as seeded.
   const clients = new ClientStore(db, envelope);

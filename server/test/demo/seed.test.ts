@@ -160,6 +160,14 @@ describe('demo seed', () => {
     assert.equal(patient.resourceType, 'Patient');
 
     assert.deepEqual(await resourceCounts(t.db, t.tenantA), expectedCounts());
+    // Bookable from the first start: the demo's visit types and the two clinicians' hours.
+    const scheduling = await t.db.query<{ types: string; clinicians: string }>(
+      t.tenantA,
+      `SELECT (SELECT count(*) FROM sched_visit_type WHERE tenant_id = $1) AS types,
+              (SELECT count(*) FROM sched_clinician WHERE tenant_id = $1) AS clinicians`,
+      [t.tenantA],
+    );
+    assert.deepEqual(scheduling.rows[0], { types: '4', clinicians: '2' });
     // Synthea's conditional and urn:uuid references were resolved to stored resources.
     const refs = await t.db.query<{ n: string }>(
       t.tenantA,
