@@ -21,6 +21,7 @@ import {
   type SchedulingCaller,
 } from './caller.js';
 import { OperationInput } from './parameters.js';
+import { stateCode } from './us-state.js';
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 const DAY = 86_400_000;
@@ -186,7 +187,7 @@ export function schedulingOperations(app: FastifyInstance, s: BookingServices, p
         from - 8 * DAY,
         to + 8 * DAY,
       );
-      const state = input.get('state');
+      const state = stateCode(input.get('state'));
       const language = input.get('language');
       const slots = findSlots(
         {
@@ -225,7 +226,7 @@ export function schedulingOperations(app: FastifyInstance, s: BookingServices, p
     const patientId = patientFor(c, input.get('patient'));
     const practitionerId = practitionerOf(input);
     const modality = modalityOf(input);
-    const state = input.get('state');
+    const state = stateCode(input.get('state'));
     const language = input.get('language');
     try {
       const booked = await bookVisit(s, c.tenantId, {
