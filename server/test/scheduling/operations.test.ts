@@ -158,6 +158,15 @@ describe('scheduling over HTTP: FHIR operations and the configuration API', { ti
     assert.equal(lost.body.contained[0].participant[0].actor.reference, `Practitioner/${drA}`);
     assert.notEqual(lost.body.contained[0].start, iso(tomorrowAt(10)));
 
+    // A token granted only reading cannot book, whoever holds it.
+    const readOnly = (await s.signIn('ana@test', 'openid fhirUser user/*.rs')).access_token;
+    const refused = await s.as(
+      readOnly,
+      'POST',
+      '/Appointment/$book',
+      params({ 'visit-type': primaryCare30.id, start: iso(tomorrowAt(12)) }),
+    );
+    assert.equal(refused.status, 403);
     // A patient books only for themselves: another patient does not exist for them.
     assert.equal(
       (await book('ana@test', { patient: `Patient/${ben}`, start: iso(tomorrowAt(12)) })).status,

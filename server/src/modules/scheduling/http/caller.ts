@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { callerOf } from '../../../auth/access/caller-of.js';
 import { FhirError } from '../../../platform/http/operation-outcome.js';
+import { INTERACTIONS, parseScopes, scopesAllow, type Interaction } from '../../../auth/policy/scopes.js';
 import type { Booker } from '../availability/types.js';
 
 const STAFF_BOOKERS: readonly Booker[] = ['front-desk', 'clinician', 'nurse'];
@@ -18,6 +19,8 @@ export interface SchedulingCaller {
   account: string;
   /** Patients the caller acts for (null: any patient of the tenant). */
   patients: readonly string[] | null;
+  /** What the token's scopes allow on Appointment (the role decides the rest). */
+  scopes: ReadonlySet<Interaction>;
 }
 
 export function schedulingCaller(req: FastifyRequest): SchedulingCaller {
@@ -36,6 +39,12 @@ export function schedulingCaller(req: FastifyRequest): SchedulingCaller {
     account: req.claims?.sub ?? req.claims?.client_id ?? 'unknown',
     patients:
       staff && !roles.includes('clinician') && !roles.includes('nurse') ? null : caller.access.compartment(),
+    scopes: new Set(
+      INTERACTIONS.filter(
+        (i) =>
+          scopesAllow(parseScopes(req.claims?.scope ?? '').resource, undefined, 'Appointment', i).length > 0,
+      ),
+    ),
   };
 }
 
@@ -70,7 +79,18 @@ export function patientFor(c: SchedulingCaller, named: string | undefined): stri
 
 export function requireBooker(c: SchedulingCaller): Booker {
   if (!c.booker) throw forbidden('This account cannot book appointments');
+  requireScope(c, 'c');
   return c.booker;
+}
+
+/** The token must have been granted this interaction on Appointment (SMART scopes). */
+export function requireScope(c: SchedulingCaller, interaction: Interaction): void {
+  if (!c.scopes.has(interaction))
+    throw new FhirError(403, {
+      severity: 'error',
+      code: 'forbidden',
+      diagnostics: `The access token's scopes do not allow this on Appointment (needs ${interaction})`,
+    });
 }
 
 export function requireStaff(c: SchedulingCaller): void {

@@ -16,6 +16,7 @@ import { joinWaitlist, leaveWaitlist } from '../waitlist/join.js';
 import {
   patientFor,
   requireBooker,
+  requireScope,
   requireStaff,
   schedulingCaller,
   type SchedulingCaller,
@@ -255,6 +256,7 @@ export function schedulingOperations(app: FastifyInstance, s: BookingServices, p
   app.post(`${base}/:id/$cancel`, { schema: { hide: true } }, async (req, reply) => {
     const c = schedulingCaller(req);
     const { id } = req.params as { id: string };
+    requireScope(c, 'u');
     const input = OperationInput.of(req.body ?? undefined, undefined);
     const by = changedBy(c, input.get('patient'));
     const waiting = await s.db.query<{ id: string; patient_id: string }>(
@@ -280,6 +282,7 @@ export function schedulingOperations(app: FastifyInstance, s: BookingServices, p
   app.post(`${base}/:id/$reschedule`, { schema: { hide: true } }, async (req, reply) => {
     const c = schedulingCaller(req);
     const { id } = req.params as { id: string };
+    requireScope(c, 'u');
     const input = OperationInput.of(req.body, undefined);
     const practitionerId = practitionerOf(input);
     const modality = modalityOf(input);
@@ -321,6 +324,7 @@ export function schedulingOperations(app: FastifyInstance, s: BookingServices, p
     app.post(`${base}/:id/${op}`, { schema: { hide: true } }, async (req, reply) => {
       const c = schedulingCaller(req);
       requireStaff(c);
+      requireScope(c, 'u');
       const { id } = req.params as { id: string };
       const b = await fn(s, c.tenantId, { appointmentId: id });
       audit(s, req, 'update', id, b.patientId);
@@ -351,6 +355,7 @@ export function schedulingOperations(app: FastifyInstance, s: BookingServices, p
   /** The patient's open offers: held times as proposed Appointments, with the offer id to answer. */
   app.get(`${base}/$offers`, { schema: { hide: true } }, async (req, reply) => {
     const c = schedulingCaller(req);
+    requireScope(c, 'r');
     const input = OperationInput.of(undefined, req.query);
     const patientId = patientFor(c, input.get('patient'));
     const res = await s.db.query<{
@@ -399,6 +404,7 @@ export function schedulingOperations(app: FastifyInstance, s: BookingServices, p
   ] as const) {
     app.post(`${base}/${op}`, { schema: { hide: true } }, async (req, reply) => {
       const c = schedulingCaller(req);
+      requireScope(c, 'c');
       const input = OperationInput.of(req.body, undefined);
       const patientId = patientFor(c, input.get('patient'));
       const offerId = input.required('offer');
@@ -418,6 +424,7 @@ export function schedulingOperations(app: FastifyInstance, s: BookingServices, p
   app.post(`${base}/$group-session`, { schema: { hide: true } }, async (req, reply) => {
     const c = schedulingCaller(req);
     requireStaff(c);
+    requireScope(c, 'c');
     const input = OperationInput.of(req.body, undefined);
     const practitionerId = practitionerOf(input);
     if (!practitionerId)
