@@ -10,6 +10,7 @@ import { blockedRange, findSlots } from './engine.js';
 import { isOverlap, notFound, refused, SlotTaken } from './errors.js';
 import { takeLoad } from './load.js';
 import { localDayAndWeek } from './local-day.js';
+import { searchSlots } from './search.js';
 import { chooseClinician } from './rotation.js';
 import type { BookingServices } from './services.js';
 
@@ -244,23 +245,17 @@ export async function alternatives(
     const pool = await s.config.clinicians(q, tenantId, { serviceLine: vt.serviceLine });
     const from = Math.max(req.start - DAY, now);
     const to = from + 14 * DAY;
-    const busy = await busyIntervals(
-      q,
-      tenantId,
-      pool.map((c) => c.practitionerId),
-      from - 8 * DAY,
-      to + 8 * DAY,
-    );
-    const query = {
-      visitType: vt,
-      from,
-      to,
-      now,
-      limit: 200,
-      ...(req.state ? { state: req.state } : {}),
-      ...(req.language ? { language: req.language } : {}),
-    };
-    const slots = findSlots(query, pool, busy).filter((slot) => slot.start >= req.start);
+    const slots = (
+      await searchSlots(q, tenantId, pool, {
+        visitType: vt,
+        from,
+        to,
+        now,
+        limit: 200,
+        ...(req.state ? { state: req.state } : {}),
+        ...(req.language ? { language: req.language } : {}),
+      })
+    ).filter((slot) => slot.start >= req.start);
     const mine = req.practitionerId ? slots.filter((slot) => slot.practitionerId === req.practitionerId) : [];
     const others = slots.filter((slot) => !mine.includes(slot));
     return [...mine, ...others].slice(0, count);

@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FhirError, operationOutcome } from '../../../platform/http/operation-outcome.js';
-import { findSlots } from '../availability/index.js';
 import type { Modality, Slot, VisitType } from '../availability/types.js';
 import { SERVICE_LINE_SYSTEM, VISIT_TYPE_SYSTEM } from '../booking/appointment-resource.js';
 import { markNoShow, checkInBooking } from '../booking/attendance.js';
 import { bookVisit } from '../booking/book.js';
-import { busyIntervals } from '../booking/busy.js';
+import { searchSlots } from '../booking/search.js';
 import { cancelBooking } from '../booking/cancel.js';
 import { notFound, SlotTaken } from '../booking/errors.js';
 import { bookSeat, createGroupSession, openSessions } from '../booking/group.js';
@@ -181,28 +180,17 @@ export function schedulingOperations(app: FastifyInstance, s: BookingServices, p
         serviceLine: vt.serviceLine,
         ...(practitioner ? { practitionerIds: [practitioner] } : {}),
       });
-      const busy = await busyIntervals(
-        q,
-        c.tenantId,
-        pool.map((p) => p.practitionerId),
-        from - 8 * DAY,
-        to + 8 * DAY,
-      );
       const state = stateCode(input.get('state'));
       const language = input.get('language');
-      const slots = findSlots(
-        {
-          visitType: vt,
-          from,
-          to,
-          now,
-          limit,
-          ...(state ? { state } : {}),
-          ...(language ? { language } : {}),
-        },
-        pool,
-        busy,
-      );
+      const slots = await searchSlots(q, c.tenantId, pool, {
+        visitType: vt,
+        from,
+        to,
+        now,
+        limit,
+        ...(state ? { state } : {}),
+        ...(language ? { language } : {}),
+      });
       return { vt, slots };
     });
     const names = await practitionerNames(s, c.tenantId, [...new Set(slots.map((x) => x.practitionerId))]);
