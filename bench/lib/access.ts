@@ -70,7 +70,10 @@ export class BenchAccess {
   }
 
   /** A patient's SMART token (signed in through the pages), for their own record. */
-  async patient(patientId: string): Promise<TokenSource> {
+  async patient(
+    patientId: string,
+    scope = 'openid fhirUser launch/patient offline_access patient/*.rs',
+  ): Promise<TokenSource> {
     const username = `bench-patient-${patientId.slice(0, 8)}-${Date.now()}`;
     const password = 'bench passphrase that is long enough';
     await this.accounts.create(this.tenantId, {
@@ -83,13 +86,13 @@ export class BenchAccess {
       kind: 'public',
       name: 'benchmark app',
       redirectUris: [REDIRECT],
-      scope: 'openid fhirUser launch/patient offline_access patient/*.rs',
+      scope,
     });
     const browser = new OAuthBrowser(this.server.origin);
     const signIn = await browser.signIn({
       clientId: client.clientId,
       redirectUri: REDIRECT,
-      scope: 'openid fhirUser launch/patient offline_access patient/*.rs',
+      scope,
       username,
       password,
       aud: `${this.server.origin}${this.server.fhirPath}`,

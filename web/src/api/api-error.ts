@@ -2,10 +2,19 @@
 export type ApiErrorKind =
   'network' | 'session-expired' | 'forbidden' | 'not-found' | 'invalid' | 'unavailable' | 'server';
 
+/** What a refusal carried: FHIR's OperationOutcome (a 409 of `$book` also holds alternatives). */
+export interface Outcome {
+  resourceType?: string;
+  issue?: { severity?: string; code?: string; diagnostics?: string }[];
+  contained?: unknown[];
+}
+
 export class ApiError extends Error {
   constructor(
     readonly kind: ApiErrorKind,
     readonly status = 0,
+    /** The body of a refusal when the server sent one as JSON. */
+    readonly outcome?: Outcome,
   ) {
     super(kind);
   }

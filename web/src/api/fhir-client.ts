@@ -1,4 +1,4 @@
-import { ApiError, kindOfStatus } from './api-error.js';
+import { ApiError, kindOfStatus, type Outcome } from './api-error.js';
 
 export interface FhirResource {
   resourceType: string;
@@ -58,45 +58,78 @@ export class FhirClient {
     return this.request<Bundle<R>>(url.slice(this.base.length + 1));
   }
 
+  /** A FHIR interaction or operation; undefined for an answer without a body (204). */
   async request<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
-    return (await (await this.response(path, init)).json()) as T;
+    return bodyOf<T>(await this.response(`${this.base}/${path}`, init, FHIR_JSON));
+  }
+
+  /**
+   * OpenVisit's own JSON APIs on the same server, outside the FHIR base (`/api/scheduling/…`):
+   * the same token, renewal and error kinds as FHIR requests.
+   */
+  async api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+    if (!path.startsWith('/api/')) throw new ApiError('server');
+    return bodyOf<T>(await this.response(new URL(path, this.base).toString(), init, 'application/json'));
   }
 
   /** The answer as the server wrote it (a download keeps every digit of every decimal). */
   async text(path: string): Promise<string> {
-    return (await this.response(path, {})).text();
+    return (await this.response(`${this.base}/${path}`, {}, FHIR_JSON)).text();
   }
 
-  private async response(path: string, init: { method?: string; body?: unknown }): Promise<Response> {
+  private async response(
+    url: string,
+    init: { method?: string; body?: unknown },
+    type: string,
+  ): Promise<Response> {
     let token = await this.tokens.token();
     if (!token) throw new ApiError('session-expired', 401);
-    let res = await this.send(path, token, init);
+    let res = await this.send(url, token, init, type);
     if (res.status === 401) {
       token = await this.tokens.renew();
       if (!token) throw new ApiError('session-expired', 401);
-      res = await this.send(path, token, init);
+      res = await this.send(url, token, init, type);
     }
-    if (!res.ok) throw new ApiError(kindOfStatus(res.status), res.status);
+    if (!res.ok) throw new ApiError(kindOfStatus(res.status), res.status, await outcomeOf(res));
     return res;
   }
 
   private async send(
-    path: string,
+    url: string,
     token: string,
     init: { method?: string; body?: unknown },
+    type: string,
   ): Promise<Response> {
     try {
-      return await this.fetchImpl(`${this.base}/${path}`, {
+      return await this.fetchImpl(url, {
         method: init.method ?? 'GET',
         headers: {
-          accept: 'application/fhir+json',
+          accept: type,
           authorization: `Bearer ${token}`,
-          ...(init.body !== undefined ? { 'content-type': 'application/fhir+json' } : {}),
+          ...(init.body !== undefined ? { 'content-type': type } : {}),
         },
         ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
       });
     } catch {
       throw new ApiError('network');
     }
+  }
+}
+
+const FHIR_JSON = 'application/fhir+json';
+
+async function bodyOf<T>(res: Response): Promise<T> {
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  return (text === '' ? undefined : JSON.parse(text)) as T;
+}
+
+/** A refusal's OperationOutcome (or the JSON API's problem), when it sent one. */
+async function outcomeOf(res: Response): Promise<Outcome | undefined> {
+  try {
+    const body = (await res.json()) as unknown;
+    return body !== null && typeof body === 'object' ? (body as Outcome) : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -23,6 +23,11 @@ export interface Tokens {
   renewedAt: number;
   /** The tenant's idle timeout: an unused session ends after it, on the server and here. */
   idleMs: number;
+  /**
+   * The account's roles as the access token states them (`patient`, `front-desk`…): which pages to
+   * offer. The server decides what each role may do; this only shapes the navigation.
+   */
+  roles: string[];
 }
 
 interface TokenResponse {
@@ -50,6 +55,16 @@ function claimsOf(idToken: string): Record<string, unknown> {
     string,
     unknown
   >;
+}
+
+/** The `roles` claim of an access token (a JWT); none when it is not one the app can read. */
+export function rolesOf(accessToken: string): string[] {
+  try {
+    const roles = claimsOf(accessToken).roles;
+    return Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 /** `Patient/123` of `https://host/fhir/R4/Patient/123` (the ID token's fhirUser is absolute). */
@@ -206,6 +221,7 @@ export class OAuthSession {
       expiresAt: now + (body.expires_in ?? 300) * 1000,
       idToken: this.idToken,
       fhirUser: typeof claims.fhirUser === 'string' ? relativeReference(claims.fhirUser) : null,
+      roles: rolesOf(body.access_token),
     };
     return this.tokens;
   }

@@ -5,12 +5,11 @@ import type { Queryable } from '../../../platform/db/pool.js';
 import type { Booker, ClinicianAvailability, Modality, Slot, VisitType } from '../availability/types.js';
 import { emit } from '../events.js';
 import { appointmentResource } from './appointment-resource.js';
-import { busyIntervals } from './busy.js';
 import { blockedRange, findSlots } from './engine.js';
 import { isOverlap, notFound, refused, SlotTaken } from './errors.js';
 import { takeLoad } from './load.js';
 import { localDayAndWeek } from './local-day.js';
-import { searchSlots } from './search.js';
+import { calendar, searchSlots } from './search.js';
 import { chooseClinician } from './rotation.js';
 import type { BookingServices } from './services.js';
 
@@ -215,7 +214,6 @@ export async function freeAt(
 ): Promise<string[]> {
   const ids = pool.map((c) => c.practitionerId);
   // A week either side: the caps per day and per week count the bookings around the start.
-  const busy = await busyIntervals(q, tenantId, ids, req.start - 8 * DAY, req.start + 8 * DAY);
   const query = {
     visitType: vt,
     from: req.start,
@@ -225,6 +223,7 @@ export async function freeAt(
     ...(req.state ? { state: req.state } : {}),
     ...(req.language ? { language: req.language } : {}),
   };
+  const busy = await calendar(q, tenantId, pool, query, req.start);
   const free = findSlots(query, pool, busy).filter((slot) => slot.start === req.start);
   if (free.length > 0) return free.map((slot) => slot.practitionerId);
   const offered = findSlots(query, pool, []).some((slot) => slot.start === req.start);

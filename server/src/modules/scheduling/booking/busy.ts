@@ -36,3 +36,35 @@ export async function busyIntervals(
     appointmentStart: Number(r.a),
   }));
 }
+
+/**
+ * What the caps need of the bookings around a window, without their times: per clinician and
+ * local day, how many appointments start then, as count-only rows (empty ranges that take no
+ * time, one per appointment, at a real start of that day so the engine reads the right local
+ * date). One grouped read instead of every booking of the surrounding weeks.
+ */
+export async function loadMarkers(
+  q: Queryable,
+  tenantId: number,
+  practitionerIds: readonly string[],
+  from: number,
+  to: number,
+): Promise<BusyInterval[]> {
+  if (practitionerIds.length === 0) return [];
+  const res = await q.query<{ p: string; a: string; n: string }>(
+    `SELECT practitioner_id AS p, (extract(epoch FROM min(starts_at)) * 1000)::bigint AS a, count(*) AS n
+       FROM sched_booking
+      WHERE tenant_id = $1 AND practitioner_id = ANY($2) AND status IN ('held', 'booked', 'checked-in')
+        AND starts_at >= $3 AND starts_at < $4
+      GROUP BY practitioner_id, local_date
+      ORDER BY practitioner_id`,
+    [tenantId, practitionerIds, new Date(from), new Date(to)],
+  );
+  const markers: BusyInterval[] = [];
+  for (const r of res.rows) {
+    const at = Number(r.a);
+    for (let i = Number(r.n); i > 0; i--)
+      markers.push({ practitionerId: r.p, start: at, end: at, counts: true, appointmentStart: at });
+  }
+  return markers;
+}
