@@ -292,6 +292,28 @@ describe('caps per day and week in the clinician’s zone', () => {
     assert.ok(open.includes('2026-02-02') && open.includes('2026-02-04'), 'Monday and Wednesday open');
   });
 
+  it('counts a count-only row (an empty range) as the appointments it stands for, taking no time', () => {
+    const c = clinician('ana', { rules: [daily], maxPerDay: 3, maxPerWeek: 5 });
+    const tuesday = at('2026-02-03T10:00:00-05:00');
+    const marker = (start: number, appointments: number) => booking(start, { end: start, appointments });
+    const open = days(findSlots(week, [c], [marker(tuesday, 3)]));
+    assert.ok(!open.includes('2026-02-03') && open.includes('2026-02-02'), 'three on Tuesday: full');
+    const two = days(findSlots(week, [c], [marker(tuesday, 2)]));
+    assert.ok(two.includes('2026-02-03'), 'two on Tuesday: room for one more');
+    const slots = findSlots({ ...week, limit: 500 }, [c], [marker(tuesday, 2)]);
+    assert.ok(
+      slots.some((x) => x.start <= tuesday && x.end > tuesday),
+      'the row takes no time: the slot at its instant stays free',
+    );
+    const weekFull = days(
+      findSlots(week, [c], [marker(tuesday, 2), marker(at('2026-02-04T10:00:00-05:00'), 3)]),
+    );
+    assert.ok(
+      !weekFull.some((d) => d >= '2026-02-02' && d <= '2026-02-08'),
+      'five in the week: the week is full',
+    );
+  });
+
   it('does not count rows marked not counting', () => {
     const c = clinician('ana', { rules: [daily], maxPerDay: 1 });
     const open = days(findSlots(week, [c], [booking(at('2026-02-03T10:00:00-05:00'), { counts: false })]));

@@ -48,6 +48,8 @@ export class BusyTable {
   readonly loadDays: number;
   readonly loadOffsets: Int32Array;
   readonly loadAt: Float64Array;
+  /** How many appointments each counted row stands for (`BusyInterval.appointments`, default 1). */
+  readonly loadWeight: Float64Array;
 
   constructor(
     busy: readonly BusyInterval[],
@@ -98,6 +100,7 @@ export class BusyTable {
     const takenStarts = f64(0, takenRows);
     const takenEnds = f64(1, takenRows);
     const loadAt = f64(2, loadRows);
+    const loadWeight = f64(3, loadRows);
     const takenFill = i32(4, clinicians * takenDays);
     takenFill.set(takenOffsets.subarray(0, clinicians * takenDays));
     const loadFill = i32(5, clinicians * loadDays);
@@ -112,11 +115,16 @@ export class BusyTable {
         takenStarts[at] = b.start;
         takenEnds[at] = b.end;
       }
-      if (lk >= 0) loadAt[loadFill[lk]!++] = b.appointmentStart ?? b.start;
+      if (lk >= 0) {
+        const at = loadFill[lk]!++;
+        loadAt[at] = b.appointmentStart ?? b.start;
+        loadWeight[at] = b.appointments ?? 1;
+      }
     }
     this.takenStarts = takenStarts;
     this.takenEnds = takenEnds;
     this.loadAt = loadAt;
+    this.loadWeight = loadWeight;
     this.takenOffsets = takenOffsets;
     this.loadOffsets = loadOffsets;
   }
@@ -222,7 +230,7 @@ export class Load {
   }
 
   private tallyWeek(week: number): number {
-    const { loadDays, loadOffsets, loadAt, reach } = this.table;
+    const { loadDays, loadOffsets, loadAt, loadWeight, reach } = this.table;
     // A local day lies within a day of its UTC reading (offsets are under 15 hours).
     const first = clamp(Math.floor((week * DAY_MS - DAY_MS - reach.loadFrom) / DAY_MS), 0, loadDays);
     const last = clamp(Math.floor(((week + 8) * DAY_MS - reach.loadFrom) / DAY_MS), first - 1, loadDays - 1);
@@ -231,8 +239,9 @@ export class Load {
     for (let i = loadOffsets[base + first]!; i < loadOffsets[base + last + 1]!; i++) {
       const day = this.zone.localDayOf(loadAt[i]!);
       if (isoWeekStart(day) !== week) continue;
-      this.perDay.set(day, (this.perDay.get(day) ?? 0) + 1);
-      total++;
+      const n = loadWeight[i]!;
+      this.perDay.set(day, (this.perDay.get(day) ?? 0) + n);
+      total += n;
     }
     this.perWeek.set(week, total);
     return total;

@@ -95,6 +95,11 @@ export interface BusyInterval {
    * instant's local date, as the booking code does; without it, on the local date of `start`.
    */
   appointmentStart?: number;
+  /**
+   * How many appointments this row counts for toward the caps (default 1): a count-only row (an
+   * empty range) can stand for all of a clinician's appointments of one local day.
+   */
+  appointments?: number;
 }
 
 export interface SlotQuery {

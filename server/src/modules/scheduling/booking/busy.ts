@@ -42,9 +42,9 @@ export async function busyIntervals(
 
 /**
  * What the caps need of the bookings around a window, without their times: per clinician and
- * local day, how many appointments start then, as count-only rows (empty ranges that take no
- * time, one per appointment, at a real start of that day so the engine reads the right local
- * date). One grouped read instead of every booking of the surrounding weeks.
+ * local day, one count-only row (an empty range that takes no time) standing for that day's
+ * appointments, placed at a real start of that day so the engine reads the right local date.
+ * One grouped read instead of every booking of the surrounding weeks.
  */
 export async function loadMarkers(
   q: Queryable,
@@ -63,11 +63,15 @@ export async function loadMarkers(
       ORDER BY practitioner_id`,
     [tenantId, practitionerIds, new Date(from), new Date(to)],
   );
-  const markers: BusyInterval[] = [];
-  for (const r of res.rows) {
+  return res.rows.map((r) => {
     const at = Number(r.a);
-    for (let i = Number(r.n); i > 0; i--)
-      markers.push({ practitionerId: r.p, start: at, end: at, counts: true, appointmentStart: at });
-  }
-  return markers;
+    return {
+      practitionerId: r.p,
+      start: at,
+      end: at,
+      counts: true,
+      appointmentStart: at,
+      appointments: Number(r.n),
+    };
+  });
 }
