@@ -5,6 +5,7 @@ import { bookVisit, type BookRequest } from '../../src/modules/scheduling/bookin
 import { cancelBooking } from '../../src/modules/scheduling/booking/cancel.js';
 import { SlotTaken } from '../../src/modules/scheduling/booking/errors.js';
 import { rescheduleBooking } from '../../src/modules/scheduling/booking/reschedule.js';
+import { searchSlots } from '../../src/modules/scheduling/booking/search.js';
 import { FhirError } from '../../src/platform/http/operation-outcome.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import {
@@ -215,6 +216,30 @@ describe('booking', { timeout: 240_000 }, () => {
     );
     assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 3);
     assert.ok(outcomes.every((o) => o.status === 'fulfilled' || o.reason instanceof SlotTaken));
+    // The search agrees: nothing more is offered that day (the day counts it reads are the caps').
+    const pool = await t.db.withTenant(t.tenantA, (q) => f.services.config.clinicians(q, t.tenantA));
+    const offered = await t.db.withTenant(t.tenantA, (q) =>
+      searchSlots(q, t.tenantA, pool, {
+        visitType: primaryCare30,
+        from: tue('00:00'),
+        to: tue('23:59'),
+        now: NOW,
+        limit: 100,
+      }),
+    );
+    assert.deepEqual(offered, []);
+    // Raising the cap recounts the day: the search offers times again.
+    await configure(f, t.tenantA, [], [weekdayClinician('dr-a', { maxPerDay: 4 })]);
+    const raised = await t.db.withTenant(t.tenantA, async (q) =>
+      searchSlots(q, t.tenantA, await f.services.config.clinicians(q, t.tenantA), {
+        visitType: primaryCare30,
+        from: tue('00:00'),
+        to: tue('23:59'),
+        now: NOW,
+        limit: 100,
+      }),
+    );
+    assert.ok(raised.length > 0);
     // The next day is a new day.
     const wed = await bookVisit(f.services, t.tenantA, request({ start: tue('10:00') + 86_400_000 }));
     assert.ok(wed.bookingId);

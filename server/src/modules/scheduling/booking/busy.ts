@@ -1,5 +1,6 @@
 import type { Queryable } from '../../../platform/db/pool.js';
-import type { BusyInterval } from '../availability/types.js';
+import type { BusyInterval, ClinicianAvailability } from '../availability/types.js';
+import { localDayAndWeek } from './local-day.js';
 
 /** Statuses that hold a clinician's time (and are under the exclusion constraint). */
 export const LIVE_STATUSES = ['held', 'booked', 'checked-in'] as const;
@@ -41,37 +42,43 @@ export async function busyIntervals(
 }
 
 /**
- * What the caps need of the bookings around a window, without their times: per clinician and
- * local day, one count-only row (an empty range that takes no time) standing for that day's
- * appointments, placed at a real start of that day so the engine reads the right local date.
- * One grouped read instead of every booking of the surrounding weeks.
+ * What the caps need of the bookings around a window, without their times: the clinicians' day
+ * counts (`sched_load`, kept by the booking transactions) as count-only rows, one per clinician
+ * and local day (an empty range that takes no time, placed at that day's local noon so the engine
+ * reads the right date). A few thousand small rows instead of every booking of the weeks around.
  */
 export async function loadMarkers(
   q: Queryable,
   tenantId: number,
-  practitionerIds: readonly string[],
+  pool: readonly ClinicianAvailability[],
   from: number,
   to: number,
 ): Promise<BusyInterval[]> {
-  if (practitionerIds.length === 0) return [];
-  const res = await q.query<{ p: string; a: string; n: string }>(
-    `SELECT practitioner_id AS p, (extract(epoch FROM min(starts_at)) * 1000)::bigint AS a, count(*) AS n
-       FROM sched_booking
-      WHERE tenant_id = $1 AND practitioner_id = ANY($2) AND status IN ('held', 'booked', 'checked-in')
-        AND starts_at >= $3 AND starts_at < $4
-      GROUP BY practitioner_id, local_date
-      ORDER BY practitioner_id`,
-    [tenantId, practitionerIds, new Date(from), new Date(to)],
+  const zones = new Map(pool.map((c) => [c.practitionerId, c.timeZone]));
+  if (zones.size === 0) return [];
+  const res = await q.query<{ p: string; d: string; n: number }>(
+    `SELECT practitioner_id AS p, to_char(starts_on, 'YYYY-MM-DD') AS d, booked AS n FROM sched_load
+      WHERE tenant_id = $1 AND practitioner_id = ANY($2) AND period = 'day' AND booked > 0
+        AND starts_on BETWEEN $3::date AND $4::date`,
+    [
+      tenantId,
+      [...zones.keys()],
+      new Date(from - DAY).toISOString().slice(0, 10),
+      new Date(to + DAY).toISOString().slice(0, 10),
+    ],
   );
   return res.rows.map((r) => {
-    const at = Number(r.a);
-    return {
-      practitionerId: r.p,
-      start: at,
-      end: at,
-      counts: true,
-      appointmentStart: at,
-      appointments: Number(r.n),
-    };
+    const at = localNoon(r.d, zones.get(r.p) ?? 'UTC');
+    return { practitionerId: r.p, start: at, end: at, counts: true, appointmentStart: at, appointments: r.n };
   });
+}
+
+const DAY = 86_400_000;
+
+/** An instant on a local date in a zone (its noon, within an hour or two): offsets are under 15 h. */
+function localNoon(date: string, timeZone: string): number {
+  const guess = Date.parse(`${date}T12:00:00Z`);
+  const seen = localDayAndWeek(guess, timeZone).day;
+  if (seen === date) return guess;
+  return guess + (seen < date ? 12 : -12) * 3_600_000;
 }

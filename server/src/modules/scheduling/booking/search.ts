@@ -4,8 +4,8 @@ import { busyIntervals, loadMarkers } from './busy.js';
 import { findSlots } from './engine.js';
 
 const DAY = 86_400_000;
-/** Bookings this far either side of a window decide its day and week caps. */
-const CAP_MARGIN = 8 * DAY;
+/** Days this far either side of a window share its ISO weeks: their counts decide the week caps. */
+const CAP_MARGIN = 7 * DAY;
 
 /**
  * The bookings a search over [from, to] needs: the taken ranges that can touch a slot there (the
@@ -22,9 +22,7 @@ export async function calendar(
   const vt = query.visitType;
   const reach = (vt.bufferBeforeMin + vt.durationMin + vt.bufferAfterMin + 1) * 60_000;
   const ids = pool.map((c) => c.practitionerId);
-  const capped = pool
-    .filter((c) => c.maxPerDay !== undefined || c.maxPerWeek !== undefined)
-    .map((c) => c.practitionerId);
+  const capped = pool.filter((c) => c.maxPerDay !== undefined || c.maxPerWeek !== undefined);
   const [taken, counted] = await Promise.all([
     busyIntervals(q, tenantId, ids, query.from - reach, to + reach),
     loadMarkers(q, tenantId, capped, query.from - CAP_MARGIN, to + CAP_MARGIN),

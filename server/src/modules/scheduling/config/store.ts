@@ -1,5 +1,6 @@
 import type { Queryable } from '../../../platform/db/pool.js';
 import type { ClinicianAvailability, VisitType } from '../availability/types.js';
+import { refreshLoad } from '../booking/load.js';
 import { jsonColumn } from './json-column.js';
 
 /** Visit types and clinicians' availability as stored (JSON, checked by validate.ts on the way in). */
@@ -69,5 +70,7 @@ export class SchedulingConfig {
         fhir.scheduleId ?? null,
       ],
     );
+    if (c.maxPerDay !== undefined || c.maxPerWeek !== undefined)
+      await refreshLoad(q, tenantId, c.practitionerId);
   }
 }
