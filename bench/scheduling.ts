@@ -234,17 +234,18 @@ async function main(): Promise<number> {
         },
       ),
     );
-    results.push(
-      await runScenario(
-        reader,
-        {
-          name: `slot search: ${clinicians} clinicians × ${days} days`,
-          description: '',
-          next: () => ({ method: 'GET', path: findPath }),
-        },
-        { concurrency: 4, seconds, warmupSeconds: 2 },
-      ),
-    );
+    for (const searchers of [1, 4])
+      results.push(
+        await runScenario(
+          reader,
+          {
+            name: `slot search (${clinicians} × ${days} d), ${searchers} at once`,
+            description: '',
+            next: () => ({ method: 'GET', path: findPath }),
+          },
+          { concurrency: searchers, seconds, warmupSeconds: 2 },
+        ),
+      );
     results.push(
       await runScenario(
         new Client(server.origin, concurrency, backend.token),
@@ -306,7 +307,7 @@ async function main(): Promise<number> {
       console.log(
         `  ${r.name.padEnd(44)} ${fmt(r.rps).padStart(7)} req/s  p50 ${fmt(r.p50, 1)} ms  p99 ${fmt(r.p99, 1)} ms${r.errors ? `  errors ${r.errors} (${r.firstError ?? ''})` : ''}`,
       );
-    const [readBase, search, createBase] = results;
+    const [readBase, search, , createBase] = results;
     const bookingsPerSecond = booked / booking.seconds;
     console.log(
       `\n  slot search p99 / baseline read p99: ${fmt((search?.p99 ?? 0) / (readBase?.p99 ?? 1), 1)}×`,
