@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import pg from 'pg';
 import { bookVisit, type BookRequest } from '../../src/modules/scheduling/booking/book.js';
 import { cancelBooking } from '../../src/modules/scheduling/booking/cancel.js';
 import { SlotTaken } from '../../src/modules/scheduling/booking/errors.js';
@@ -11,6 +10,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import {
   configure,
   createPatients,
+  emptyCalendar,
   primaryCare30,
   schedulingFixture,
   weekdayClinician,
@@ -71,24 +71,8 @@ describe('booking', { timeout: 240_000 }, () => {
   after(async () => t?.close());
   beforeEach(async () => {
     f.clock.ms = NOW;
-    // Each test starts from an empty calendar (as the owner: the app role may not delete bookings).
-    const owner = new pg.Client({ connectionString: t.url });
-    await owner.connect();
-    try {
-      for (const table of [
-        'sched_offer',
-        'sched_waitlist',
-        'sched_seat',
-        'sched_booking',
-        'sched_load',
-        'sched_clinician',
-        'sched_rotation',
-      ])
-        await owner.query(`DELETE FROM ${table}`);
-      await owner.query(`DELETE FROM outbox WHERE topic = 'scheduling'`);
-    } finally {
-      await owner.end();
-    }
+    // Each test starts from an empty calendar.
+    await emptyCalendar(t);
   });
 
   const request = (over: Partial<BookRequest>): BookRequest => ({

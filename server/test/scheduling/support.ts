@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { definitions } from '../../src/fhir/definitions/index.js';
 import { OPEN_ACCESS } from '../../src/fhir/interactions/access.js';
 import { createResource } from '../../src/fhir/interactions/write.js';
@@ -110,4 +111,27 @@ export async function createPatients(f: SchedulingFixture, tenantId: number, n: 
     }
   });
   return ids;
+}
+
+/** Empties every scheduling table (as the owner: the app role may not delete bookings). */
+export async function emptyCalendar(t: TestDatabase): Promise<void> {
+  const owner = new pg.Client({ connectionString: t.url });
+  await owner.connect();
+  try {
+    for (const table of [
+      'sched_notice',
+      'sched_offer',
+      'sched_waitlist',
+      'sched_seat',
+      'sched_booking',
+      'sched_load',
+      'sched_clinician',
+      'sched_rotation',
+      'sched_policy',
+    ])
+      await owner.query(`DELETE FROM ${table}`);
+    await owner.query(`DELETE FROM outbox WHERE topic = 'scheduling'`);
+  } finally {
+    await owner.end();
+  }
 }

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import pg from 'pg';
 import { checkInBooking, markNoShow, sweepNoShows } from '../../src/modules/scheduling/booking/attendance.js';
 import { bookVisit, type BookRequest } from '../../src/modules/scheduling/booking/book.js';
 import { cancelBooking } from '../../src/modules/scheduling/booking/cancel.js';
@@ -14,6 +13,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import {
   configure,
   createPatients,
+  emptyCalendar,
   primaryCare30,
   schedulingFixture,
   weekdayClinician,
@@ -54,23 +54,7 @@ describe('waitlist, no-shows, group sessions and notices', { timeout: 240_000 },
   beforeEach(async () => {
     f.clock.ms = NOW;
     f.services.notices = undefined;
-    const owner = new pg.Client({ connectionString: t.url });
-    await owner.connect();
-    try {
-      for (const table of [
-        'sched_notice',
-        'sched_offer',
-        'sched_waitlist',
-        'sched_seat',
-        'sched_booking',
-        'sched_load',
-        'sched_clinician',
-        'sched_policy',
-      ])
-        await owner.query(`DELETE FROM ${table}`);
-    } finally {
-      await owner.end();
-    }
+    await emptyCalendar(t);
     await configure(f, t.tenantA, [primaryCare30, group], [weekdayClinician('dr-a')]);
   });
 
