@@ -29,7 +29,8 @@ export async function emit(
   type: SchedulingEventType,
   payload: SchedulingEventPayload,
 ): Promise<void> {
-  await q.query(
+  await q.prepared(
+    'sched_emit',
     `INSERT INTO outbox (tenant_id, event_id, topic, type, payload) VALUES ($1, $2, 'scheduling', $3, $4)`,
     [tenantId, uuidv7(), type, JSON.stringify(payload)],
   );

@@ -115,7 +115,8 @@ export async function bookInTransaction(
   const bookingId = crypto.randomUUID();
   const appointmentId = replacing?.appointmentId ?? newId();
   const version = replacing ? replacing.version + 1 : 1;
-  await q.query(
+  await q.prepared(
+    'sched_insert_booking',
     `INSERT INTO sched_booking (tenant_id, id, practitioner_id, patient_id, visit_type_id, modality,
        starts_at, ends_at, blocked, status, appointment_id, local_date, local_week, booked_by,
        rescheduled_from, version)

@@ -17,7 +17,8 @@ export async function busyIntervals(
   to: number,
 ): Promise<BusyInterval[]> {
   if (practitionerIds.length === 0) return [];
-  const res = await q.query<{ p: string; s: string; e: string; a: string }>(
+  const res = await q.prepared<{ p: string; s: string; e: string; a: string }>(
+    'sched_busy',
     `SELECT practitioner_id AS p,
             (extract(epoch FROM lower(blocked)) * 1000)::bigint AS s,
             (extract(epoch FROM upper(blocked)) * 1000)::bigint AS e,
@@ -56,7 +57,8 @@ export async function loadMarkers(
 ): Promise<BusyInterval[]> {
   const zones = new Map(pool.map((c) => [c.practitionerId, c.timeZone]));
   if (zones.size === 0) return [];
-  const res = await q.query<{ p: string; d: string; n: number }>(
+  const res = await q.prepared<{ p: string; d: string; n: number }>(
+    'sched_load_days',
     `SELECT practitioner_id AS p, to_char(starts_on, 'YYYY-MM-DD') AS d, booked AS n FROM sched_load
       WHERE tenant_id = $1 AND practitioner_id = ANY($2) AND period = 'day' AND booked > 0
         AND starts_on BETWEEN $3::date AND $4::date`,

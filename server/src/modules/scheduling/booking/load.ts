@@ -20,7 +20,8 @@ export async function takeLoad(
     ['week', week, c.maxPerWeek],
   ] as const) {
     if (cap === undefined) continue;
-    const res = await q.query(
+    const res = await q.prepared(
+      'sched_take_load',
       // A period's first row starts from the bookings already there (a cap set after they were made).
       `INSERT INTO sched_load (tenant_id, practitioner_id, period, starts_on, booked)
        SELECT $1, $2, $3, $4, count(*) + 1 FROM sched_booking

@@ -6,7 +6,8 @@ import { jsonColumn } from './json-column.js';
 /** Visit types and clinicians' availability as stored (JSON, checked by validate.ts on the way in). */
 export class SchedulingConfig {
   async visitType(q: Queryable, tenantId: number, id: string): Promise<VisitType | null> {
-    const res = await q.query<{ config: VisitType }>(
+    const res = await q.prepared<{ config: VisitType }>(
+      'sched_visit_type',
       'SELECT config FROM sched_visit_type WHERE tenant_id = $1 AND id = $2 AND active',
       [tenantId, id],
     );
