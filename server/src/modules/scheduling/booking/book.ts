@@ -36,6 +36,8 @@ export interface Booked {
   start: number;
   end: number;
   version: number;
+  /** The Appointment as stored (the answer's body) and its version. */
+  appointment: { content: string; versionId: number };
 }
 
 const DAY = 86_400_000;
@@ -152,9 +154,9 @@ export async function bookInTransaction(
     created: now,
   });
   const scope = { tenantId, access: OPEN_ACCESS, q };
-  if (replacing)
-    await updateResource(s.fhir, scope, 'Appointment', appointmentId, { ...appointment, id: appointmentId });
-  else await createResource(s.fhir, scope, 'Appointment', appointment, undefined, appointmentId);
+  const { stored } = replacing
+    ? await updateResource(s.fhir, scope, 'Appointment', appointmentId, { ...appointment, id: appointmentId })
+    : await createResource(s.fhir, scope, 'Appointment', appointment, undefined, appointmentId);
   await emit(q, tenantId, replacing ? 'appointment.rescheduled' : 'appointment.booked', {
     bookingId,
     appointmentId,
@@ -172,7 +174,15 @@ export async function bookInTransaction(
     startsAt: new Date(req.start),
   });
   s.counters?.count(replacing ? 'rescheduled' : 'booked', vt.serviceLine);
-  return { bookingId, appointmentId, practitionerId, start: req.start, end, version };
+  return {
+    bookingId,
+    appointmentId,
+    practitionerId,
+    start: req.start,
+    end,
+    version,
+    appointment: { content: stored.content ?? '', versionId: stored.versionId },
+  };
 }
 
 function checkBooker(vt: VisitType, req: BookRequest): void {

@@ -233,8 +233,11 @@ export function schedulingOperations(app: FastifyInstance, s: BookingServices, p
       return reply
         .code(201)
         .type(FHIR_JSON)
-        .header('location', `${prefix}/Appointment/${booked.appointmentId}/_history/1`)
-        .send(await readAppointment(s, c.tenantId, booked.appointmentId));
+        .header(
+          'location',
+          `${prefix}/Appointment/${booked.appointmentId}/_history/${booked.appointment.versionId}`,
+        )
+        .send(booked.appointment.content);
     } catch (err) {
       if (err instanceof SlotTaken) return slotTaken(s, c.tenantId, reply, err, visitTypeId);
       throw err;
@@ -284,7 +287,7 @@ export function schedulingOperations(app: FastifyInstance, s: BookingServices, p
         ...(practitionerId ? { practitionerId } : {}),
         ...(modality ? { modality } : {}),
       });
-      const content = await readAppointment(s, c.tenantId, moved.appointmentId);
+      const content = moved.appointment.content;
       const patient = (
         JSON.parse(content) as { participant?: { actor?: { reference?: string } }[] }
       ).participant
