@@ -19,6 +19,12 @@ const Sharing = lazy(() => import('./pages/Sharing.js'));
 const AccessHistory = lazy(() => import('./pages/AccessHistory.js'));
 const PatientSearch = lazy(() => import('./pages/PatientSearch.js'));
 const Chart = lazy(() => import('./pages/Chart.js'));
+const Appointments = lazy(() => import('./pages/Appointments.js'));
+const AppointmentDetail = lazy(() => import('./pages/AppointmentDetail.js'));
+const BookAppointment = lazy(() => import('./pages/BookAppointment.js'));
+const Schedule = lazy(() => import('./pages/Schedule.js'));
+const Availability = lazy(() => import('./pages/Availability.js'));
+const StaffBooking = lazy(() => import('./pages/StaffBooking.js'));
 const NotFound = lazy(() => import('./pages/NotFound.js'));
 
 const root = document.getElementById('root');
@@ -42,6 +48,13 @@ createRoot(root).render(
                   <Route path="/profile" element={<Profile />} />
                   <Route path="/patients" element={<PatientSearch />} />
                   <Route path="/patients/:id" element={<Chart />} />
+                  <Route path="/appointments" element={<Appointments />} />
+                  <Route path="/appointments/book" element={<BookAppointment />} />
+                  <Route path="/appointments/offers/:offerId" element={<AppointmentDetail />} />
+                  <Route path="/appointments/:id" element={<AppointmentDetail />} />
+                  <Route path="/schedule" element={<Schedule />} />
+                  <Route path="/schedule/availability" element={<Availability />} />
+                  <Route path="/schedule/book" element={<StaffBooking />} />
                   <Route path="*" element={<NotFound />} />
                 </Routes>
               </Suspense>

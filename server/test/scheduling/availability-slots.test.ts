@@ -513,3 +513,30 @@ describe('random cases against a direct reading of the rules', () => {
     }
   });
 });
+
+describe('a search of one instant (what booking checks)', () => {
+  // Two rules whose grids differ: mornings from 09:00, afternoons from 13:30 (20-minute visits). The
+  // afternoon's grid brought up to 09:00 the next day lands at 09:10: it must not end the search.
+  const split = clinician('dr', {
+    rules: [
+      { rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR', start: '09:00', end: '12:30', validFrom: '2026-01-01' },
+      { rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR', start: '13:30', end: '17:00', validFrom: '2026-01-01' },
+    ],
+  });
+  const tuesday = (hhmm: string): number => at(`2026-02-03T${hhmm}:00-05:00`);
+
+  it('finds exactly that slot for every time the clinician offers, and nothing between', () => {
+    const offered = findSlots(
+      query({ from: tuesday('00:00'), to: tuesday('23:59'), limit: 1000 }),
+      [split],
+      [],
+    );
+    assert.equal(offered.length, 20);
+    for (const slot of offered) {
+      const one = findSlots(query({ from: slot.start, to: slot.start }), [split], []);
+      assert.deepEqual(one, [slot], ny(slot.start));
+    }
+    for (const between of [tuesday('09:10'), tuesday('12:50'), tuesday('13:00'), tuesday('17:00')])
+      assert.deepEqual(findSlots(query({ from: between, to: between }), [split], []), [], ny(between));
+  });
+});

@@ -232,6 +232,11 @@ describe('scheduling over HTTP: FHIR operations and the configuration API', { ti
       timeOff: [{ start: iso(tomorrowAt(13)), end: iso(tomorrowAt(18)), reason: 'Training' }],
     });
     assert.equal(off.status, 200, off.text);
+    assert.equal(
+      off.body.timeOff[0].start,
+      new Date(tomorrowAt(13)).toISOString(),
+      'time off comes back as an instant',
+    );
     const found = await s.as(
       tokens['ana@test'] ?? '',
       'GET',

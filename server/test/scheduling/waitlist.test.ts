@@ -80,7 +80,7 @@ describe('waitlist, no-shows, group sessions and notices', { timeout: 240_000 },
 
   it('offers a freed time to the first waiting patient, who accepts it', async () => {
     const taken = await bookVisit(f.services, t.tenantA, request({}));
-    await joinWaitlist(f.services, t.tenantA, {
+    const wait = await joinWaitlist(f.services, t.tenantA, {
       patientId: p[1] ?? '',
       visitTypeId: primaryCare30.id,
       earliest: tue('08:00'),
@@ -116,6 +116,20 @@ describe('waitlist, no-shows, group sessions and notices', { timeout: 240_000 },
     );
     assert.equal((JSON.parse(appt.rows[0]?.content ?? '{}') as { status: string }).status, 'booked');
     assert.equal(f.counters.get('waitlist-booked'), 1);
+    // The wait itself is over: its Appointment is closed, naming why.
+    const waitRecord = await t.db.query<{ content: string }>(
+      t.tenantA,
+      `SELECT content FROM resource WHERE tenant_id = $1 AND id = $2`,
+      [t.tenantA, wait.appointmentId],
+    );
+    const closed = JSON.parse(waitRecord.rows[0]?.content ?? '{}') as {
+      status: string;
+      cancelationReason?: { text: string };
+    };
+    assert.deepEqual(
+      [closed.status, closed.cancelationReason?.text],
+      ['cancelled', 'Booked from the waitlist'],
+    );
     // Accepting twice is refused.
     await assert.rejects(
       acceptOffer(f.services, t.tenantA, { offerId: offer.id, patientId: p[1] ?? '' }),

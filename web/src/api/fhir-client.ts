@@ -13,6 +13,9 @@ export interface Bundle<R extends FhirResource = FhirResource> extends FhirResou
   link?: { relation: string; url: string }[];
 }
 
+/** Search parameters; a list repeats the parameter (`date=ge…&date=lt…`). */
+export type SearchParams = Record<string, string | readonly string[]>;
+
 export interface TokenSource {
   /** The current access token, or null when signed out. */
   token(): Promise<string | null>;
@@ -35,8 +38,11 @@ export class FhirClient {
     return this.request<R>(reference);
   }
 
-  /** A search: `type` and its parameters; the matches (not `_include`d or outcome entries). */
-  async search<R extends FhirResource>(type: string, params: Record<string, string> = {}): Promise<R[]> {
+  /**
+   * A search: `type` and its parameters (a list repeats the parameter: `date=ge…&date=lt…`); the
+   * matches (not `_include`d or outcome entries).
+   */
+  async search<R extends FhirResource>(type: string, params: SearchParams = {}): Promise<R[]> {
     const bundle = await this.searchBundle<R>(type, params);
     return (bundle.entry ?? [])
       .filter((e) => (e.search?.mode ?? 'match') === 'match')
@@ -44,11 +50,10 @@ export class FhirClient {
       .filter((r): r is R => r !== undefined);
   }
 
-  searchBundle<R extends FhirResource>(
-    type: string,
-    params: Record<string, string> = {},
-  ): Promise<Bundle<R>> {
-    const query = new URLSearchParams(params).toString();
+  searchBundle<R extends FhirResource>(type: string, params: SearchParams = {}): Promise<Bundle<R>> {
+    const query = new URLSearchParams(
+      Object.entries(params).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : [[k, v]])),
+    ).toString();
     return this.request<Bundle<R>>(query ? `${type}?${query}` : type);
   }
 

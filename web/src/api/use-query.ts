@@ -7,16 +7,21 @@ export interface QueryState<T> {
   retry(): void;
 }
 
-/** Runs `load` when `key` changes; the latest answer wins. */
+/**
+ * Runs `load` when `key` changes; the latest answer wins. `loading` is true from the render in
+ * which `key` changes (the data then is still the previous key's) until the new answer is in.
+ */
 export function useQuery<T>(key: string, load: () => Promise<T>): QueryState<T> {
-  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
+  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean; key?: string }>({
+    loading: true,
+  });
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     let current = true;
     setState((s) => ({ ...s, loading: true, error: undefined }));
     load().then(
-      (data) => current && setState({ data, loading: false }),
-      (error: unknown) => current && setState({ error, loading: false }),
+      (data) => current && setState({ data, loading: false, key }),
+      (error: unknown) => current && setState({ error, loading: false, key }),
     );
     return () => {
       current = false;
@@ -24,5 +29,5 @@ export function useQuery<T>(key: string, load: () => Promise<T>): QueryState<T> 
     // `load` is a new closure each render; `key` says when its answer changes.
   }, [key, attempt]);
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
-  return { data: state.data, error: state.error, loading: state.loading, retry };
+  return { data: state.data, error: state.error, loading: state.loading || state.key !== key, retry };
 }

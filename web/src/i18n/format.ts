@@ -32,3 +32,37 @@ export function ageOn(birthDate: string, now: Date): number | null {
 export function formatNumber(value: number, locale: Locale): string {
   return new Intl.NumberFormat(locale).format(value);
 }
+
+const DAY: Intl.DateTimeFormatOptions = { weekday: 'long', month: 'long', day: 'numeric' };
+const TIME: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit' };
+
+/** A day of an instant in the user's zone, for headings of a day's times: "Wednesday, November 25". */
+export function formatDay(ms: number, locale: Locale, timeZone: string): string {
+  return new Intl.DateTimeFormat(locale, { ...DAY, timeZone }).format(ms);
+}
+
+/** A time of day in the user's zone: "9:00 AM", "9:00". */
+export function formatTime(ms: number, locale: Locale, timeZone: string): string {
+  return new Intl.DateTimeFormat(locale, { ...TIME, timeZone }).format(ms);
+}
+
+/** When a visit is, in full: "Wednesday, November 25, 2026, 9:00 AM EST" (the zone's short name). */
+export function formatWhen(value: string | number, locale: Locale, timeZone: string): string {
+  const ms = typeof value === 'number' ? value : Date.parse(value);
+  if (!Number.isFinite(ms)) return String(value);
+  return new Intl.DateTimeFormat(locale, {
+    ...DAY,
+    ...TIME,
+    year: 'numeric',
+    timeZone,
+    timeZoneName: 'short',
+  }).format(ms);
+}
+
+/** A calendar date (`YYYY-MM-DD`) with its weekday, never shifted by a zone: "Monday, March 9". */
+export function formatCalendarDay(date: string, locale: Locale): string {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Intl.DateTimeFormat(locale, { ...DAY, timeZone: 'UTC' }).format(
+    Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1),
+  );
+}

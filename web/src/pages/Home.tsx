@@ -5,6 +5,7 @@ import { displayName, firstName, type HumanName } from '../api/fhir-text.js';
 import type { PatientWithPreferences } from '../api/preferences.js';
 import { thingsToDo, type CarePlan } from '../api/things-to-do.js';
 import { useQuery } from '../api/use-query.js';
+import { appRole } from '../auth/app-role.js';
 import { useAuth } from '../auth/AuthProvider.js';
 import { ToSignIn } from '../auth/ToSignIn.js';
 import { useI18n } from '../i18n/I18nProvider.js';
@@ -12,6 +13,7 @@ import { ErrorState } from '../ui/ErrorState.js';
 import { Loading } from '../ui/Loading.js';
 import { PageLayout } from '../ui/PageLayout.js';
 import { loadRecordSummary, RecordSummary } from '../ui/RecordSummary.js';
+import { NextVisits } from '../ui/scheduling/NextVisits.js';
 import { ThingsToDo } from '../ui/ThingsToDo.js';
 
 interface RelatedPerson {
@@ -49,6 +51,7 @@ function PatientHome({ patientId, caregiver }: { patientId: string; caregiver?: 
         </Text>
       </div>
       <ThingsToDo items={thingsToDo(patient, plans, caregiver === undefined)} />
+      <NextVisits patientId={patientId} />
       <RecordSummary data={summary} />
     </Stack>
   );
@@ -68,13 +71,17 @@ function CaregiverHome({ relatedPersonId }: { relatedPersonId: string }) {
   return <PatientHome patientId={patientId} caregiver={firstName(q.data.name)} />;
 }
 
-/** Home: the patient portal for patients and caregivers; clinicians start at patient search. */
+/**
+ * Home: the patient portal for patients and caregivers; clinicians start at patient search, the
+ * front desk (no Practitioner of their own) at the schedule.
+ */
 export default function Home() {
   const { t } = useI18n();
   const { tokens } = useAuth();
   if (!tokens) return <ToSignIn />;
   const [type, id] = (tokens.fhirUser ?? '').split('/');
   if (type === 'Practitioner') return <Navigate to="/patients" replace />;
+  if (appRole(tokens) === 'front-desk') return <Navigate to="/schedule" replace />;
   return (
     <PageLayout>
       <Container size="lg" py="md">

@@ -1,6 +1,7 @@
 import { Anchor, AppShell, Box, Button, Group, NativeSelect, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { NavLink } from 'react-router';
+import { appRole, booksOwnVisits, keepsSchedules } from '../auth/app-role.js';
 import { useAuth } from '../auth/AuthProvider.js';
 import { IdleGuard } from '../auth/IdleGuard.js';
 import { useI18n } from '../i18n/I18nProvider.js';
@@ -11,16 +12,27 @@ import { ServiceBanner } from './ServiceBanner.js';
 export function PageLayout({ children }: { children: ReactNode }) {
   const { t, locale, setLocale } = useI18n();
   const auth = useAuth();
+  const role = auth.tokens ? appRole(auth.tokens) : null;
   const nav = auth.tokens && (
     <nav aria-label={t('nav.main')}>
       <Group gap="md" wrap="nowrap">
-        {auth.tokens.fhirUser?.startsWith('Practitioner/') ? (
+        {role === 'practitioner' ? (
           <Anchor component={NavLink} to="/patients">
             {t('nav.patients')}
           </Anchor>
-        ) : (
+        ) : role !== 'front-desk' ? (
           <Anchor component={NavLink} to="/home">
             {t('nav.home')}
+          </Anchor>
+        ) : null}
+        {role && keepsSchedules(role) && (
+          <Anchor component={NavLink} to="/schedule">
+            {t('nav.schedule')}
+          </Anchor>
+        )}
+        {role && booksOwnVisits(role) && (
+          <Anchor component={NavLink} to="/appointments">
+            {t('nav.appointments')}
           </Anchor>
         )}
         {auth.tokens.fhirUser?.startsWith('Patient/') && (

@@ -30,6 +30,7 @@ export interface Caps {
 export class ClinicianSlots {
   done = false;
   private inInterval = false;
+  private intervalStart = 0;
   private intervalEnd = 0;
   /** The next grid start to try. */
   private next = 0;
@@ -52,8 +53,15 @@ export class ClinicianSlots {
       if (!this.inInterval && !this.enterInterval()) return;
       const start = this.next;
       if (start > windowEnd) {
-        this.done = true;
-        return;
+        // Past the window: done only once a whole interval begins after it. An earlier interval
+        // whose grid, brought up to the window's start, overshoots a short window (a booking
+        // checks one instant) must not hide the next interval, whose own grid may hit it.
+        if (this.intervalStart > windowEnd) {
+          this.done = true;
+          return;
+        }
+        this.inInterval = false;
+        continue;
       }
       if (start >= until) return;
       const end = start + duration;
@@ -92,6 +100,7 @@ export class ClinicianSlots {
       }
       if (this.caps && this.dayIsFull(this.hours.start)) continue;
       this.inInterval = true;
+      this.intervalStart = this.hours.start;
       this.intervalEnd = this.hours.end;
       this.next = this.hours.start;
       if (this.next < windowStart) this.next = nextOnGrid(this.next, windowStart, step);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { FhirError } from '../../../platform/http/operation-outcome.js';
+import type { ClinicianAvailability } from '../availability/types.js';
 import type { BookingServices } from '../booking/services.js';
 import { schedulingPolicy, saveSchedulingPolicy, type SchedulingPolicy } from '../config/policy.js';
 import { parseClinician, parseVisitType } from '../config/validate.js';
@@ -15,6 +16,12 @@ function forbidden(): FhirError {
     code: 'forbidden',
     diagnostics: 'Not allowed for this account',
   });
+}
+
+/** Availability as the API shows it: time off as instants (ISO 8601, UTC), as it is written. */
+function availabilityView(c: ClinicianAvailability) {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return { ...c, timeOff: c.timeOff.map((t) => ({ ...t, start: iso(t.start), end: iso(t.end) })) };
 }
 
 /** Administrators and the front desk manage every clinician's hours; a clinician their own. */
@@ -89,7 +96,7 @@ export function schedulingAdminRoutes(app: FastifyInstance, s: BookingServices, 
           code: 'not-found',
           diagnostics: 'No availability for this clinician',
         });
-      return found;
+      return availabilityView(found);
     },
   );
 
@@ -108,7 +115,7 @@ export function schedulingAdminRoutes(app: FastifyInstance, s: BookingServices, 
       if (!mayManage(c, practitionerId)) throw forbidden();
       const availability = parseClinician(practitionerId, req.body);
       await s.db.transaction(c.tenantId, (q) => s.config.saveClinician(q, c.tenantId, availability));
-      return availability;
+      return availabilityView(availability);
     },
   );
 

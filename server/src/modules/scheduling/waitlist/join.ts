@@ -1,6 +1,7 @@
 import { OPEN_ACCESS } from '../../../fhir/interactions/access.js';
 import { createResource, updateResource } from '../../../fhir/interactions/write.js';
 import { newId } from '../../../fhir/storage/resource-store.js';
+import type { Queryable } from '../../../platform/db/pool.js';
 import { SERVICE_LINE_SYSTEM, VISIT_TYPE_SYSTEM } from '../booking/appointment-resource.js';
 import { notFound, refused } from '../booking/errors.js';
 import type { BookingServices } from '../booking/services.js';
@@ -85,6 +86,67 @@ export async function joinWaitlist(
   });
 }
 
+type WaitlistRow = {
+  patient_id: string;
+  visit_type_id: string;
+  practitioner_id: string | null;
+  earliest: Date;
+  latest: Date;
+  status: string;
+  appointment_id: string | null;
+};
+
+async function lockEntry(
+  q: Queryable,
+  tenantId: number,
+  waitlistId: string,
+): Promise<WaitlistRow | undefined> {
+  const res = await q.query<WaitlistRow>(
+    `SELECT patient_id, visit_type_id, practitioner_id, earliest, latest, status, appointment_id
+       FROM sched_waitlist WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
+    [tenantId, waitlistId],
+  );
+  return res.rows[0];
+}
+
+/**
+ * Ends a wait: the entry takes `status` and its Appointment is cancelled with the reason (left the
+ * waitlist, or booked from it: the booking is its own Appointment). In the caller's transaction.
+ */
+export async function closeWaitlistEntry(
+  s: BookingServices,
+  q: Queryable,
+  tenantId: number,
+  waitlistId: string,
+  status: 'cancelled' | 'booked',
+  reason: string,
+): Promise<void> {
+  const row = await lockEntry(q, tenantId, waitlistId);
+  if (!row) throw notFound('Waitlist entry');
+  await q.query(
+    `UPDATE sched_waitlist SET status = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2`,
+    [tenantId, waitlistId, status],
+  );
+  const vt = await s.config.visitType(q, tenantId, row.visit_type_id);
+  if (!row.appointment_id || !vt) return;
+  await updateResource(s.fhir, { tenantId, access: OPEN_ACCESS, q }, 'Appointment', row.appointment_id, {
+    ...waitlistAppointment(
+      {
+        patientId: row.patient_id,
+        visitTypeId: row.visit_type_id,
+        ...(row.practitioner_id ? { practitionerId: row.practitioner_id } : {}),
+        earliest: row.earliest.getTime(),
+        latest: row.latest.getTime(),
+      },
+      vt.serviceLine,
+      vt.name,
+      'cancelled',
+    ),
+    cancelationReason: { text: reason },
+    id: row.appointment_id,
+  });
+}
+
 /** Leaves the waitlist (the patient's own entry only). */
 export async function leaveWaitlist(
   s: BookingServices,
@@ -92,42 +154,9 @@ export async function leaveWaitlist(
   req: { waitlistId: string; patientId: string },
 ) {
   await s.db.transaction(tenantId, async (q) => {
-    const res = await q.query<{
-      patient_id: string;
-      visit_type_id: string;
-      practitioner_id: string | null;
-      earliest: Date;
-      latest: Date;
-      status: string;
-      appointment_id: string | null;
-    }>(
-      `SELECT patient_id, visit_type_id, practitioner_id, earliest, latest, status, appointment_id
-         FROM sched_waitlist WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
-      [tenantId, req.waitlistId],
-    );
-    const row = res.rows[0];
+    const row = await lockEntry(q, tenantId, req.waitlistId);
     if (!row || row.patient_id !== req.patientId) throw notFound('Waitlist entry');
     if (row.status !== 'waiting') throw refused(`The waitlist entry is ${row.status}`, 409);
-    await q.query(
-      `UPDATE sched_waitlist SET status = 'cancelled', updated_at = now() WHERE tenant_id = $1 AND id = $2`,
-      [tenantId, req.waitlistId],
-    );
-    const vt = await s.config.visitType(q, tenantId, row.visit_type_id);
-    if (row.appointment_id && vt)
-      await updateResource(s.fhir, { tenantId, access: OPEN_ACCESS, q }, 'Appointment', row.appointment_id, {
-        ...waitlistAppointment(
-          {
-            patientId: row.patient_id,
-            visitTypeId: row.visit_type_id,
-            ...(row.practitioner_id ? { practitionerId: row.practitioner_id } : {}),
-            earliest: row.earliest.getTime(),
-            latest: row.latest.getTime(),
-          },
-          vt.serviceLine,
-          vt.name,
-          'cancelled',
-        ),
-        id: row.appointment_id,
-      });
+    await closeWaitlistEntry(s, q, tenantId, req.waitlistId, 'cancelled', 'Left the waitlist');
   });
 }

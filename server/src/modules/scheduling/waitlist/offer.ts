@@ -12,6 +12,7 @@ import { localDayAndWeek } from '../booking/local-day.js';
 import type { BookingServices } from '../booking/services.js';
 import { schedulingPolicy } from '../config/policy.js';
 import { emit } from '../events.js';
+import { closeWaitlistEntry } from './join.js';
 
 /**
  * Offers a freed time to the first patient waiting for it (same visit type, the clinician they
@@ -155,10 +156,7 @@ export async function acceptOffer(
       `UPDATE sched_offer SET status = 'accepted', updated_at = now() WHERE tenant_id = $1 AND id = $2`,
       [tenantId, offer.id],
     );
-    await q.query(
-      `UPDATE sched_waitlist SET status = 'booked', updated_at = now() WHERE tenant_id = $1 AND id = $2`,
-      [tenantId, offer.waitlist_id],
-    );
+    await closeWaitlistEntry(s, q, tenantId, offer.waitlist_id, 'booked', 'Booked from the waitlist');
     await emit(q, tenantId, 'waitlist.booked', {
       bookingId: held.id,
       appointmentId,
