@@ -1,5 +1,7 @@
 import type { Database } from '../platform/db/pool.js';
 import type { ClinicianAvailability, VisitType } from '../modules/scheduling/availability/types.js';
+import type { InteractionDeps } from '../fhir/interactions/deps.js';
+import { mirrorClinician, mirrorServiceLine } from '../modules/scheduling/config/fhir-mirror.js';
 import { SchedulingConfig } from '../modules/scheduling/config/store.js';
 
 /** The demo's service lines and visit types: what a patient can book from the first start. */
@@ -95,11 +97,23 @@ export function demoAvailability(clinician: string, nurse: string): ClinicianAva
   ];
 }
 
-/** Writes the demo's scheduling configuration (idempotent: saved again, it stays the same). */
-export async function seedScheduling(db: Database, tenantId: number, clinician: string, nurse: string) {
+/**
+ * Writes the demo's scheduling configuration and its FHIR records (HealthcareService per service
+ * line, PractitionerRole and Schedule per clinician); idempotent: saved again, it stays the same.
+ */
+export async function seedScheduling(
+  db: Database,
+  fhir: InteractionDeps,
+  tenantId: number,
+  clinician: string,
+  nurse: string,
+) {
   const config = new SchedulingConfig();
   await db.transaction(tenantId, async (q) => {
     for (const vt of DEMO_VISIT_TYPES) await config.saveVisitType(q, tenantId, vt);
-    for (const c of demoAvailability(clinician, nurse)) await config.saveClinician(q, tenantId, c);
+    for (const line of new Set(DEMO_VISIT_TYPES.map((vt) => vt.serviceLine)))
+      await mirrorServiceLine(fhir, q, tenantId, line, DEMO_VISIT_TYPES);
+    for (const c of demoAvailability(clinician, nurse))
+      await config.saveClinician(q, tenantId, c, await mirrorClinician(fhir, q, tenantId, c));
   });
 }

@@ -114,7 +114,7 @@ async function seedTenant(
   const [first, second] = patients;
   if (!first || !second) throw new Error('the demo data set needs at least two patients');
   const care = await loadCare(fhir, caller, first.id, second.id);
-  await seedScheduling(db, tenantId, care.clinician, care.nurse);
+  await seedScheduling(db, fhir.deps, tenantId, care.clinician, care.nurse);
 
   // The client before the accounts: accounts are what marks the tenant as seeded.
   const clients = new ClientStore(db, envelope);

@@ -96,6 +96,10 @@ function expectedCounts(): Record<string, number> {
     AllergyIntolerance: 1,
     MedicationRequest: 1,
     CarePlan: 1,
+    // The scheduling configuration's FHIR records: a service per line, a role and schedule each.
+    HealthcareService: 2,
+    PractitionerRole: 2,
+    Schedule: 2,
   };
   for (const b of DEMO_PATIENT_BUNDLES)
     for (const e of b.entry) counts[e.resource.resourceType] = (counts[e.resource.resourceType] ?? 0) + 1;

@@ -80,6 +80,13 @@ describe('scheduling over HTTP: FHIR operations and the configuration API', { ti
     const saved = await api('admin@test', 'PUT', `/visit-types/${primaryCare30.id}`, vt);
     assert.equal(saved.status, 200, saved.text);
     assert.equal(saved.body.id, primaryCare30.id);
+    const service = await s.as(
+      tokens['ana@test'] ?? '',
+      'GET',
+      '/HealthcareService/service-line-primary-care',
+    );
+    assert.equal(service.status, 200, service.text);
+    assert.equal(service.body.type[0].coding[0].code, primaryCare30.id);
     const bad = await api('admin@test', 'PUT', '/visit-types/pc-bad', { ...vt, durationMin: 2 });
     assert.equal(bad.status, 422);
     assert.equal(bad.body.resourceType, 'OperationOutcome');
@@ -237,6 +244,24 @@ describe('scheduling over HTTP: FHIR operations and the configuration API', { ti
       new Date(tomorrowAt(13)).toISOString(),
       'time off comes back as an instant',
     );
+    // Other systems read it as FHIR: the clinician's PractitionerRole carries the hours and the
+    // time off, their Schedule names them, the service line is a HealthcareService.
+    const roles = await s.as(tokens['desk@test'] ?? '', 'GET', `/PractitionerRole?practitioner=${drB}`);
+    assert.equal(roles.status, 200, roles.text);
+    const role = roles.body.entry[0].resource;
+    assert.deepEqual(role.availableTime[0].daysOfWeek, ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+    assert.equal(role.availableTime[0].availableStartTime, '08:00:00');
+    assert.equal(role.notAvailable[0].description, 'Training');
+    assert.equal(role.notAvailable[0].during.start, new Date(tomorrowAt(13)).toISOString());
+    assert.equal(role.healthcareService[0].reference, 'HealthcareService/service-line-primary-care');
+    const schedules = await s.as(tokens['desk@test'] ?? '', 'GET', `/Schedule?actor=Practitioner/${drB}`);
+    assert.equal(schedules.body.entry?.length, 1, schedules.text);
+    const clinicians = await api('desk@test', 'GET', '/clinicians');
+    assert.deepEqual(
+      clinicians.body.map((x: { practitionerId: string }) => x.practitionerId).sort(),
+      [drA, drB].sort(),
+    );
+    assert.equal((await api('ana@test', 'GET', '/clinicians')).status, 403);
     const found = await s.as(
       tokens['ana@test'] ?? '',
       'GET',

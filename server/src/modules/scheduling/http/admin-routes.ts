@@ -3,6 +3,7 @@ import { FhirError } from '../../../platform/http/operation-outcome.js';
 import type { ClinicianAvailability } from '../availability/types.js';
 import type { BookingServices } from '../booking/services.js';
 import { schedulingPolicy, saveSchedulingPolicy, type SchedulingPolicy } from '../config/policy.js';
+import { mirrorClinician, mirrorServiceLine } from '../config/fhir-mirror.js';
 import { parseClinician, parseVisitType } from '../config/validate.js';
 import { schedulingCaller, type SchedulingCaller } from './caller.js';
 
@@ -68,8 +69,36 @@ export function schedulingAdminRoutes(app: FastifyInstance, s: BookingServices, 
       if (!c.roles.includes('tenant-admin')) throw forbidden();
       const { id } = req.params as { id: string };
       const vt = parseVisitType({ ...(req.body as object), id });
-      await s.db.transaction(c.tenantId, (q) => s.config.saveVisitType(q, c.tenantId, vt));
+      await s.db.transaction(c.tenantId, async (q) => {
+        await s.config.saveVisitType(q, c.tenantId, vt);
+        const line = await s.config.visitTypes(q, c.tenantId, vt.serviceLine);
+        await mirrorServiceLine(s.fhir, q, c.tenantId, vt.serviceLine, line);
+      });
       return vt;
+    },
+  );
+
+  app.get(
+    `${prefix}/clinicians`,
+    {
+      schema: {
+        querystring: { type: 'object', properties: { serviceLine: { type: 'string', maxLength: 64 } } },
+        response: { 200: { type: 'array', items: anyObject }, 403: problem },
+      },
+    },
+    async (req) => {
+      const c = schedulingCaller(req);
+      if (!c.staff) throw forbidden();
+      const { serviceLine } = req.query as { serviceLine?: string };
+      const list = await s.db.withTenant(c.tenantId, (q) =>
+        s.config.clinicians(q, c.tenantId, serviceLine ? { serviceLine } : {}),
+      );
+      return list.map((x) => ({
+        practitionerId: x.practitionerId,
+        timeZone: x.timeZone,
+        serviceLines: x.serviceLines,
+        languages: x.languages,
+      }));
     },
   );
 
@@ -114,7 +143,14 @@ export function schedulingAdminRoutes(app: FastifyInstance, s: BookingServices, 
       const { practitionerId } = req.params as { practitionerId: string };
       if (!mayManage(c, practitionerId)) throw forbidden();
       const availability = parseClinician(practitionerId, req.body);
-      await s.db.transaction(c.tenantId, (q) => s.config.saveClinician(q, c.tenantId, availability));
+      await s.db.transaction(c.tenantId, async (q) =>
+        s.config.saveClinician(
+          q,
+          c.tenantId,
+          availability,
+          await mirrorClinician(s.fhir, q, c.tenantId, availability),
+        ),
+      );
       return availabilityView(availability);
     },
   );
