@@ -29,7 +29,7 @@ import { openApiPlugin } from './platform/openapi/plugin.js';
 import { requireSchemasPlugin } from './platform/openapi/require-schemas.js';
 import { webAppPlugin } from './web/web-app.js';
 import type { BookingServices, NoticeQueue } from './modules/scheduling/booking/services.js';
-import { schedulingMetrics } from './modules/scheduling/metrics.js';
+import { schedulingMetrics, type SchedulingMetrics } from './modules/scheduling/metrics.js';
 import { schedulingServices } from './modules/scheduling/services-factory.js';
 import {
   registerSchedulingAdmin,
@@ -68,7 +68,15 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The scheduling module's services (its sweeper runs on them), in a secured app. */
     scheduling?: BookingServices;
+    /** Its metrics (the sweeper sets the fill rate). */
+    schedulingMetrics?: SchedulingMetrics;
   }
+}
+
+function schedulingMetricsOf(app: FastifyInstance): SchedulingMetrics {
+  const metrics = schedulingMetrics(app.metrics);
+  app.decorate('schedulingMetrics', metrics);
+  return metrics;
 }
 
 export { appMigrations };
@@ -157,7 +165,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     registry,
     fhirBaseUrl,
     onCommitted: fhirOptions.onCommitted,
-    counters: schedulingMetrics(app.metrics),
+    counters: schedulingMetricsOf(app),
     ...(deps.notices ? { notices: deps.notices } : {}),
   });
   app.decorate('scheduling', scheduling);

@@ -157,7 +157,14 @@ async function startCommand(config: Config, env: NodeJS.ProcessEnv): Promise<num
       onOutcome: notify.noticeMetrics(app.metrics),
     });
     const { SchedulingSweeper } = await import('./modules/scheduling/sweeper.js');
-    const sweeper = app.scheduling ? new SchedulingSweeper(app.scheduling, logger) : undefined;
+    const fill = app.schedulingMetrics;
+    const sweeper = app.scheduling
+      ? new SchedulingSweeper(
+          app.scheduling,
+          logger,
+          fill ? (t, l, r) => fill.setFillRate(t, l, r) : undefined,
+        )
+      : undefined;
     const signal = waitForSignal();
     await app.listen({ host: config.host, port: config.port });
     relay.start();

@@ -8,6 +8,7 @@ import { bookSeat, createGroupSession } from '../../src/modules/scheduling/booki
 import { noticeQueue } from '../../src/modules/scheduling/notify/index.js';
 import { acceptOffer, declineOffer, expireOffers } from '../../src/modules/scheduling/waitlist/offer.js';
 import { joinWaitlist } from '../../src/modules/scheduling/waitlist/join.js';
+import { SchedulingSweeper } from '../../src/modules/scheduling/sweeper.js';
 import { FhirError } from '../../src/platform/http/operation-outcome.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import {
@@ -262,5 +263,19 @@ describe('waitlist, no-shows, group sessions and notices', { timeout: 240_000 },
       [t.tenantA],
     );
     assert.equal(afterwards.rows[0]?.n, before.rows[0]?.n);
+  });
+
+  it('sweeps every tenant: no-shows, expired offers, and the fill rate of each service line', async () => {
+    await bookVisit(f.services, t.tenantA, request({ start: tue('10:00') }));
+    await bookVisit(f.services, t.tenantA, request({ start: tue('11:00'), patientId: p[1] ?? '' }));
+    const fills: [string, string, number][] = [];
+    const sweeper = new SchedulingSweeper(f.services, undefined, (tenant, line, rate) =>
+      fills.push([tenant, line, rate]),
+    );
+    await sweeper.runOnce();
+    // Monday 08:00 to next Monday 08:00: five days of 09:00–17:00, 2,400 minutes; an hour booked.
+    assert.deepEqual(fills, [['tenant-a', 'primary-care', 60 / 2400]]);
+    f.clock.ms = tue('11:10'); // 10:00 is past its 15 minutes of grace, 11:00 not yet
+    assert.deepEqual(await sweeper.runOnce(), { noShows: 1, expiredOffers: 0 });
   });
 });
