@@ -11,6 +11,7 @@ import {
   Scheduling,
   searchFiltersOf,
   seatsOf,
+  SEATS_EXTENSION,
   type Appointment,
 } from '../src/api/scheduling.js';
 
@@ -295,6 +296,20 @@ describe('reading appointments', () => {
     assert.deepEqual(seatsOf(session), { taken: 3, capacity: 8 });
     assert.deepEqual(seatsOf(at('s', 'booked'), 8), { taken: 0, capacity: 8 });
     assert.equal(seatsOf(at('s', 'booked')), null);
+    // The structured extension wins over the text.
+    const structured = {
+      ...session,
+      extension: [
+        {
+          url: SEATS_EXTENSION,
+          extension: [
+            { url: 'capacity', valueUnsignedInt: 8 },
+            { url: 'taken', valueUnsignedInt: 5 },
+          ],
+        },
+      ],
+    };
+    assert.deepEqual(seatsOf(structured), { taken: 5, capacity: 8 });
   });
 
   it('narrows the search by the patient’s state and preferred language, never by English', () => {

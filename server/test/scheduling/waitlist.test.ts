@@ -220,6 +220,26 @@ describe('waitlist, no-shows, group sessions and notices', { timeout: 240_000 },
     );
     assert.equal(Number(seats.rows[0]?.n), 3);
     assert.equal(seats.rows[0]?.taken, 3);
+    // The session's Appointment says so in a structured extension.
+    const record = await t.db.query<{ content: string }>(
+      t.tenantA,
+      'SELECT content FROM resource WHERE tenant_id = $1 AND id = $2',
+      [t.tenantA, session.appointmentId],
+    );
+    const ext = (
+      JSON.parse(record.rows[0]?.content ?? '{}') as {
+        extension: { url: string; extension?: { url: string; valueUnsignedInt: number }[] }[];
+      }
+    ).extension;
+    assert.deepEqual(
+      ext
+        .find((e) => e.url === 'urn:openvisit:group-seats')
+        ?.extension?.map((e) => [e.url, e.valueUnsignedInt]),
+      [
+        ['capacity', 3],
+        ['taken', 3],
+      ],
+    );
     // The session holds the clinician's hour like any visit.
     await assert.rejects(
       bookVisit(f.services, t.tenantA, request({ start: tue('13:30') })),

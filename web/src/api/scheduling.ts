@@ -71,6 +71,13 @@ export interface Reference {
   display?: string;
 }
 
+interface Extension {
+  url: string;
+  valueCode?: string;
+  valueUnsignedInt?: number;
+  extension?: Extension[];
+}
+
 export interface Appointment extends FhirResource {
   resourceType: 'Appointment';
   status?: string;
@@ -80,13 +87,15 @@ export interface Appointment extends FhirResource {
   comment?: string;
   appointmentType?: CodeableConcept;
   serviceCategory?: CodeableConcept[];
-  extension?: { url: string; valueCode?: string }[];
+  extension?: Extension[];
   participant?: { actor?: Reference }[];
   cancelationReason?: { text?: string };
   requestedPeriod?: { start?: string; end?: string }[];
 }
 
 export const MODALITY_EXTENSION = 'urn:openvisit:modality';
+/** A group session's seats (sub-extensions `capacity`, `taken`). */
+export const SEATS_EXTENSION = 'urn:openvisit:group-seats';
 /** The notice for patients' changes online when the tenant's policy could not be read (minutes). */
 export const DEFAULT_NOTICE_MIN = 120;
 const API = '/api/scheduling';
@@ -291,8 +300,15 @@ export function offerExpiry(a: Appointment): number {
   return Date.parse(a.requestedPeriod?.[0]?.end ?? '');
 }
 
-/** A group session's seats, from what the server writes in its comment ("2 of 8 seats taken"). */
+/**
+ * A group session's seats: the server's seats extension; from its comment ("2 of 8 seats taken")
+ * for a session written before the extension; else none taken of the visit type's capacity.
+ */
 export function seatsOf(session: Appointment, capacity?: number): { taken: number; capacity: number } | null {
+  const seats = session.extension?.find((e) => e.url === SEATS_EXTENSION)?.extension;
+  const part = (url: string) => seats?.find((e) => e.url === url)?.valueUnsignedInt;
+  const [cap, taken] = [part('capacity'), part('taken')];
+  if (cap !== undefined && taken !== undefined) return { taken, capacity: cap };
   const m = /(\d+)\s+of\s+(\d+)/.exec(session.comment ?? '');
   if (m) return { taken: Number(m[1]), capacity: Number(m[2]) };
   return capacity !== undefined ? { taken: 0, capacity } : null;

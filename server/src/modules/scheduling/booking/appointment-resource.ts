@@ -4,6 +4,8 @@ export const BOOKING_SYSTEM = 'urn:openvisit:booking';
 export const VISIT_TYPE_SYSTEM = 'urn:openvisit:visit-type';
 export const SERVICE_LINE_SYSTEM = 'urn:openvisit:service-line';
 export const MODALITY_EXTENSION = 'urn:openvisit:modality';
+/** A group session's seats: sub-extensions `capacity` and `taken` (valueUnsignedInt). */
+export const SEATS_EXTENSION = 'urn:openvisit:group-seats';
 
 export interface AppointmentFacts {
   bookingId: string;
@@ -44,7 +46,20 @@ export function appointmentResource(f: AppointmentFacts): Record<string, unknown
       coding: [{ system: VISIT_TYPE_SYSTEM, code: f.visitType.id, display: f.visitType.name }],
       text: f.visitType.name,
     },
-    extension: [{ url: MODALITY_EXTENSION, valueCode: f.modality }],
+    extension: [
+      { url: MODALITY_EXTENSION, valueCode: f.modality },
+      ...(f.seats
+        ? [
+            {
+              url: SEATS_EXTENSION,
+              extension: [
+                { url: 'capacity', valueUnsignedInt: f.seats.capacity },
+                { url: 'taken', valueUnsignedInt: f.seats.taken },
+              ],
+            },
+          ]
+        : []),
+    ],
     start: iso(f.start),
     end: iso(f.end),
     minutesDuration: Math.round((f.end - f.start) / 60_000),
