@@ -1,3 +1,4 @@
+import type { DateOverride, WeeklyRule } from '../../../server/src/modules/scheduling/availability/types.js';
 import { ApiError } from './api-error.js';
 import type { FhirClient, FhirResource } from './fhir-client.js';
 import type { CodeableConcept } from './fhir-text.js';
@@ -24,19 +25,8 @@ export interface VisitType {
   bookingWindowDays?: number;
 }
 
-export interface WeeklyRule {
-  rrule: string;
-  start: string;
-  end: string;
-  validFrom: string;
-  validUntil?: string;
-  serviceLines?: string[];
-}
-
-export interface DateOverride {
-  date: string;
-  intervals: { start: string; end: string }[];
-}
+/** The server's own terms for hours (availability/types.ts), as the API carries them. */
+export type { DateOverride, WeeklyRule };
 
 /** An instant as the server keeps it (epoch ms) or as it accepts it (ISO text with a zone). */
 export interface TimeOff {

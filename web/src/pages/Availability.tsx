@@ -12,7 +12,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type Dispatch, type FormEvent, type ReactNode, type SetStateAction } from 'react';
 import { Link, Navigate } from 'react-router';
 import { fromLocalInput, localDate, toLocalInput } from '../api/local-days.js';
 import { isoInstant, type Availability as AvailabilityConfig, type TimeOff } from '../api/scheduling.js';
@@ -279,147 +279,85 @@ function Editor({ initial, onSaved }: { initial: AvailabilityConfig; onSaved(): 
           </Stack>
         </Card>
 
-        <Card withBorder component="section" aria-labelledby="overrides-title">
-          <Title order={2} size="h4" id="overrides-title">
-            {t('hours.overrides')}
-          </Title>
-          <Text size="sm" c="dimmed" mb="xs">
-            {t('hours.overridesLead')}
-          </Text>
-          <Stack gap="sm">
-            {overrides.map((r, i) => {
-              const update = (changes: Partial<OverrideRow>) =>
-                setOverrides((list) => list.map((x) => (x.key === r.key ? { ...x, ...changes } : x)));
-              return (
-                <Group
-                  key={r.key}
-                  align="flex-end"
-                  gap="sm"
-                  wrap="wrap"
-                  role="group"
-                  aria-label={t('hours.overrideNumber', { number: i + 1 })}
-                >
+        <RowsSection
+          id="overrides"
+          title={t('hours.overrides')}
+          lead={t('hours.overridesLead')}
+          rows={overrides}
+          setRows={setOverrides}
+          rowLabel={(n) => t('hours.overrideNumber', { number: n })}
+          removeLabel={(n) => t('hours.removeDate', { number: n })}
+          addLabel={t('hours.addDate')}
+          newRow={() => ({ key: key(), date: today, off: true, start: '', end: '' })}
+          fields={(r, update) => (
+            <>
+              <TextInput
+                type="date"
+                label={t('hours.date')}
+                value={r.date}
+                onChange={(e) => update({ date: e.currentTarget.value })}
+                error={checked && overrideIssue(r) ? t('hours.overrideInvalid') : undefined}
+              />
+              <Checkbox
+                label={t('hours.dayOff')}
+                checked={r.off}
+                onChange={(e) => update({ off: e.currentTarget.checked })}
+                mb={8}
+              />
+              {!r.off && (
+                <>
                   <TextInput
-                    type="date"
-                    label={t('hours.date')}
-                    value={r.date}
-                    onChange={(e) => update({ date: e.currentTarget.value })}
-                    error={checked && overrideIssue(r) ? t('hours.overrideInvalid') : undefined}
-                  />
-                  <Checkbox
-                    label={t('hours.dayOff')}
-                    checked={r.off}
-                    onChange={(e) => update({ off: e.currentTarget.checked })}
-                    mb={8}
-                  />
-                  {!r.off && (
-                    <>
-                      <TextInput
-                        type="time"
-                        label={t('hours.from')}
-                        value={r.start}
-                        onChange={(e) => update({ start: e.currentTarget.value })}
-                      />
-                      <TextInput
-                        type="time"
-                        label={t('hours.to')}
-                        value={r.end}
-                        onChange={(e) => update({ end: e.currentTarget.value })}
-                      />
-                    </>
-                  )}
-                  <Button
-                    variant="default"
-                    onClick={() => setOverrides((list) => list.filter((x) => x.key !== r.key))}
-                    aria-label={t('hours.removeDate', { number: i + 1 })}
-                  >
-                    {t('hours.remove')}
-                  </Button>
-                </Group>
-              );
-            })}
-            <div>
-              <Button
-                variant="outline"
-                size="xs"
-                onClick={() =>
-                  setOverrides((list) => [
-                    ...list,
-                    { key: key(), date: today, off: true, start: '', end: '' },
-                  ])
-                }
-              >
-                {t('hours.addDate')}
-              </Button>
-            </div>
-          </Stack>
-        </Card>
-
-        <Card withBorder component="section" aria-labelledby="timeoff-title">
-          <Title order={2} size="h4" id="timeoff-title">
-            {t('hours.timeOff')}
-          </Title>
-          <Text size="sm" c="dimmed" mb="xs">
-            {t('hours.timeOffLead')}
-          </Text>
-          <Stack gap="sm">
-            {timeOff.map((r, i) => {
-              const update = (changes: Partial<TimeOffRow>) =>
-                setTimeOff((list) => list.map((x) => (x.key === r.key ? { ...x, ...changes } : x)));
-              return (
-                <Group
-                  key={r.key}
-                  align="flex-end"
-                  gap="sm"
-                  wrap="wrap"
-                  role="group"
-                  aria-label={t('hours.timeOffNumber', { number: i + 1 })}
-                >
-                  <TextInput
-                    type="datetime-local"
+                    type="time"
                     label={t('hours.from')}
                     value={r.start}
                     onChange={(e) => update({ start: e.currentTarget.value })}
-                    error={checked && timeOffIssue(r) ? t('hours.timeOffInvalid') : undefined}
                   />
                   <TextInput
-                    type="datetime-local"
+                    type="time"
                     label={t('hours.to')}
                     value={r.end}
                     onChange={(e) => update({ end: e.currentTarget.value })}
                   />
-                  <TextInput
-                    label={t('hours.reason')}
-                    value={r.reason}
-                    maxLength={200}
-                    onChange={(e) => update({ reason: e.currentTarget.value })}
-                  />
-                  <Button
-                    variant="default"
-                    onClick={() => setTimeOff((list) => list.filter((x) => x.key !== r.key))}
-                    aria-label={t('hours.removeTimeOff', { number: i + 1 })}
-                  >
-                    {t('hours.remove')}
-                  </Button>
-                </Group>
-              );
-            })}
-            <div>
-              <Button
-                variant="outline"
-                size="xs"
-                onClick={() =>
-                  setTimeOff((list) => [
-                    ...list,
-                    { key: key(), start: `${today}T09:00`, end: `${today}T17:00`, reason: '' },
-                  ])
-                }
-              >
-                {t('hours.addTimeOff')}
-              </Button>
-            </div>
-          </Stack>
-        </Card>
+                </>
+              )}
+            </>
+          )}
+        />
+
+        <RowsSection
+          id="timeoff"
+          title={t('hours.timeOff')}
+          lead={t('hours.timeOffLead')}
+          rows={timeOff}
+          setRows={setTimeOff}
+          rowLabel={(n) => t('hours.timeOffNumber', { number: n })}
+          removeLabel={(n) => t('hours.removeTimeOff', { number: n })}
+          addLabel={t('hours.addTimeOff')}
+          newRow={() => ({ key: key(), start: `${today}T09:00`, end: `${today}T17:00`, reason: '' })}
+          fields={(r, update) => (
+            <>
+              <TextInput
+                type="datetime-local"
+                label={t('hours.from')}
+                value={r.start}
+                onChange={(e) => update({ start: e.currentTarget.value })}
+                error={checked && timeOffIssue(r) ? t('hours.timeOffInvalid') : undefined}
+              />
+              <TextInput
+                type="datetime-local"
+                label={t('hours.to')}
+                value={r.end}
+                onChange={(e) => update({ end: e.currentTarget.value })}
+              />
+              <TextInput
+                label={t('hours.reason')}
+                value={r.reason}
+                maxLength={200}
+                onChange={(e) => update({ reason: e.currentTarget.value })}
+              />
+            </>
+          )}
+        />
 
         <Card withBorder component="section" aria-labelledby="limits-title">
           <Title order={2} size="h4" id="limits-title" mb="xs">
@@ -492,6 +430,67 @@ function EditorFor({ practitioner }: { practitioner: string }) {
 }
 
 /** A clinician's hours and time off (`/schedule/availability`): their own, or any for the front desk. */
+/**
+ * A card of editable rows (date overrides, time off): each row a labelled group of its fields and a
+ * remove button, then an add button; `update` changes one row in place.
+ */
+function RowsSection<R extends { key: number }>({
+  id,
+  title,
+  lead,
+  rows,
+  setRows,
+  rowLabel,
+  removeLabel,
+  addLabel,
+  newRow,
+  fields,
+}: {
+  id: string;
+  title: string;
+  lead: string;
+  rows: R[];
+  setRows: Dispatch<SetStateAction<R[]>>;
+  rowLabel(n: number): string;
+  removeLabel(n: number): string;
+  addLabel: string;
+  newRow(): R;
+  fields(row: R, update: (changes: Partial<R>) => void): ReactNode;
+}) {
+  const { t } = useI18n();
+  return (
+    <Card withBorder component="section" aria-labelledby={`${id}-title`}>
+      <Title order={2} size="h4" id={`${id}-title`}>
+        {title}
+      </Title>
+      <Text size="sm" c="dimmed" mb="xs">
+        {lead}
+      </Text>
+      <Stack gap="sm">
+        {rows.map((r, i) => (
+          <Group key={r.key} align="flex-end" gap="sm" wrap="wrap" role="group" aria-label={rowLabel(i + 1)}>
+            {fields(r, (changes) =>
+              setRows((list) => list.map((x) => (x.key === r.key ? { ...x, ...changes } : x))),
+            )}
+            <Button
+              variant="default"
+              onClick={() => setRows((list) => list.filter((x) => x.key !== r.key))}
+              aria-label={removeLabel(i + 1)}
+            >
+              {t('hours.remove')}
+            </Button>
+          </Group>
+        ))}
+        <div>
+          <Button variant="outline" size="xs" onClick={() => setRows((list) => [...list, newRow()])}>
+            {addLabel}
+          </Button>
+        </div>
+      </Stack>
+    </Card>
+  );
+}
+
 export default function Availability() {
   const { t } = useI18n();
   const { tokens } = useAuth();

@@ -1,21 +1,18 @@
-import { Anchor, Button, Card, Container, Group, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { Anchor, Button, Card, Container, Group, Stack, Text, Title } from '@mantine/core';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import type { FhirResource } from '../api/fhir-client.js';
-import { displayName, medicalRecordNumber, type HumanName, type Identifier } from '../api/fhir-text.js';
+import { displayName, type HumanName, type Identifier } from '../api/fhir-text.js';
 import { searchFiltersOf, type Appointment } from '../api/scheduling.js';
 import { useQuery } from '../api/use-query.js';
 import { appRole, keepsSchedules } from '../auth/app-role.js';
 import { useAuth } from '../auth/AuthProvider.js';
 import { ToSignIn } from '../auth/ToSignIn.js';
-import { formatDate } from '../i18n/format.js';
 import { useI18n } from '../i18n/I18nProvider.js';
-import { DataTable } from '../ui/DataTable.js';
-import { EmptyState } from '../ui/EmptyState.js';
 import { ErrorState } from '../ui/ErrorState.js';
 import { Loading } from '../ui/Loading.js';
 import { PageHeading } from '../ui/PageHeading.js';
 import { PageLayout } from '../ui/PageLayout.js';
+import { PatientFinder } from '../ui/PatientFinder.js';
 import { BookingFlow, type BookingOutcome } from '../ui/scheduling/BookingFlow.js';
 import { languageName } from '../ui/scheduling/labels.js';
 import { useToast } from '../ui/Toasts.js';
@@ -31,92 +28,33 @@ function staffBooker(roles: readonly string[]): string {
   return ['front-desk', 'clinician', 'nurse'].find((r) => roles.includes(r)) ?? 'front-desk';
 }
 
-/** Finding the patient to book for: by name or birth date, among the patients one may act for. */
+/** Finding the patient to book for, among the patients one may act for. */
 function PatientPicker({ onPick }: { onPick(id: string): void }) {
-  const { t, locale, timeZone } = useI18n();
-  const { fhir } = useAuth();
-  const [form, setForm] = useState({ name: '', birthDate: '' });
-  const [criteria, setCriteria] = useState<Record<string, string> | null>(null);
-  const [missing, setMissing] = useState(false);
-  const results = useQuery(`book-search/${criteria ? JSON.stringify(criteria) : ''}`, async () =>
-    criteria ? fhir.search<Patient>('Patient', { ...criteria, _count: '50' }) : [],
-  );
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    const next: Record<string, string> = {};
-    if (form.name.trim()) next.name = form.name.trim();
-    if (form.birthDate) next.birthdate = form.birthDate;
-    setMissing(Object.keys(next).length === 0);
-    if (Object.keys(next).length > 0) setCriteria(next);
-  };
+  const { t } = useI18n();
   return (
     <Stack gap="md">
       <Title order={2} size="h3">
         {t('staffBook.findPatient')}
       </Title>
-      <form onSubmit={submit} aria-label={t('staffBook.findPatient')} noValidate>
-        <Group align="flex-end" wrap="wrap">
-          <TextInput
-            label={t('search.name')}
-            value={form.name}
-            onChange={(e) => setForm({ ...form, name: e.currentTarget.value })}
-            autoComplete="off"
-          />
-          <TextInput
-            label={t('search.birthDate')}
-            type="date"
-            value={form.birthDate}
-            onChange={(e) => setForm({ ...form, birthDate: e.currentTarget.value })}
-          />
-          <Button type="submit">{t('search.submit')}</Button>
-        </Group>
-        {missing && (
-          <Text role="alert" c="red.8" size="sm" mt="xs">
-            {t('staffBook.needCriteria')}
-          </Text>
-        )}
-      </form>
-      {criteria &&
-        (results.loading ? (
-          <Loading label={t('app.loading')} />
-        ) : results.error ? (
-          <ErrorState error={results.error} onRetry={results.retry} />
-        ) : (results.data ?? []).length === 0 ? (
-          <EmptyState>{t('staffBook.none')}</EmptyState>
-        ) : (
-          <DataTable
-            caption={t('search.results')}
-            minWidth={480}
-            rows={results.data ?? []}
-            rowKey={(p, i) => p.id ?? String(i)}
-            columns={[
-              { key: 'name', header: t('search.name'), cell: (p) => displayName(p.name) },
-              {
-                key: 'birthDate',
-                header: t('search.birthDate'),
-                cell: (p) => (p.birthDate ? formatDate(p.birthDate, locale, timeZone) : ''),
-              },
-              {
-                key: 'identifier',
-                header: t('search.identifier'),
-                cell: (p) => medicalRecordNumber(p.identifier) ?? '',
-              },
-              {
-                key: 'book',
-                header: t('sched.actions'),
-                cell: (p) => (
-                  <Button
-                    size="xs"
-                    onClick={() => onPick(p.id ?? '')}
-                    aria-label={t('staffBook.bookFor', { name: displayName(p.name) })}
-                  >
-                    {t('staffBook.book')}
-                  </Button>
-                ),
-              },
-            ]}
-          />
-        ))}
+      <PatientFinder
+        formLabel={t('staffBook.findPatient')}
+        needCriteria={t('staffBook.needCriteria')}
+        none={t('staffBook.none')}
+        nameCell={(p) => displayName(p.name)}
+        action={{
+          key: 'book',
+          header: t('sched.actions'),
+          cell: (p) => (
+            <Button
+              size="xs"
+              onClick={() => onPick(p.id ?? '')}
+              aria-label={t('staffBook.bookFor', { name: displayName(p.name) })}
+            >
+              {t('staffBook.book')}
+            </Button>
+          ),
+        }}
+      />
     </Stack>
   );
 }
