@@ -5,6 +5,7 @@ import { lockBooking, type BookingRow } from './booking-row.js';
 import { refused, notFound } from './errors.js';
 import { releaseLoad } from './load.js';
 import { recordStatus } from './record.js';
+import { cancelSeat, cancelSessionSeats, findSeat } from './seat-cancel.js';
 import type { BookingServices } from './services.js';
 
 export interface ChangeRequest {
@@ -38,7 +39,8 @@ export async function changeable(
 /**
  * Cancels a booking: the time is freed (the exclusion constraint no longer counts it), the caps
  * given back, the Appointment cancelled with its reason, and the time offered to the next
- * matching waitlisted patient — all in one transaction.
+ * matching waitlisted patient — all in one transaction. A group session's seats are cancelled with
+ * it; a seat alone is given back to its session (seat-cancel.ts).
  */
 export async function cancelBooking(
   s: BookingServices,
@@ -47,6 +49,9 @@ export async function cancelBooking(
 ): Promise<BookingRow> {
   const now = s.now();
   return s.db.transaction(tenantId, async (q) => {
+    // A seat in a group session has an Appointment of its own but no booking of the clinician's time.
+    const seat = await findSeat(q, tenantId, req);
+    if (seat) return cancelSeat(s, q, tenantId, req, seat, now);
     const b = await changeable(s, q, tenantId, req, now);
     const reason =
       (req.reason ?? '').slice(0, 500) ||
@@ -75,6 +80,7 @@ export async function cancelBooking(
         version: b.version + 1,
         startsAt: new Date(b.start),
       });
+    if (b.kind === 'group') await cancelSessionSeats(s, q, tenantId, b, b.version + 1, reason);
     s.counters?.count('cancelled', vt?.serviceLine ?? 'unknown');
     await offerFreedTime(s, q, tenantId, b, now);
     return { ...b, status: 'cancelled', version: b.version + 1 };

@@ -86,7 +86,8 @@ export async function createGroupSession(
   }
 }
 
-function sessionAppointment(
+/** A session's own Appointment (no patient), with its seat count. */
+export function sessionAppointment(
   sessionId: string,
   vt: VisitType,
   practitionerId: string,
@@ -108,7 +109,7 @@ function sessionAppointment(
   });
 }
 
-async function lockSession(q: Queryable, tenantId: number, sessionId: string): Promise<BookingRow> {
+export async function lockSession(q: Queryable, tenantId: number, sessionId: string): Promise<BookingRow> {
   const session = await lockBooking(q, tenantId, { bookingId: sessionId });
   if (session.kind !== 'group') throw notFound('Group session');
   return session;
@@ -192,6 +193,16 @@ export async function bookSeat(
       serviceLine: vt.serviceLine,
       start: new Date(session.start).toISOString(),
       session: session.id,
+    });
+    // The seat is the patient's appointment: its notices are keyed by the seat (each seat holder is
+    // told, and a seat's cancellation retires only its own reminders). The seat carries the session's
+    // version, so the session's own changes move every seat's calendar SEQUENCE on.
+    await s.notices?.bookingChanged(q, tenantId, {
+      bookingId: seatId,
+      patientId: req.patientId,
+      kind: 'confirmation',
+      version: session.version,
+      startsAt: new Date(session.start),
     });
     s.counters?.count('booked', vt.serviceLine);
     return { seatId, appointmentId };

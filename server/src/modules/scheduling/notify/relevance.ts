@@ -15,6 +15,12 @@ export interface OfferNow {
   expiresAt: Date;
 }
 
+/**
+ * The booking a notice is about: a booking of its own, or a group session seat (a seat's notices
+ * name the seat). A seat has the session's time; its status is its own unless the session was
+ * cancelled; its Appointment is the patient's own; its version is the session's, one more once the
+ * seat alone was cancelled (the versions its notices were enqueued with, see booking/seat-cancel.ts).
+ */
 export async function loadBooking(
   q: Queryable,
   tenantId: number,
@@ -28,7 +34,13 @@ export async function loadBooking(
     appointment_id: string | null;
   }>(
     `SELECT status, starts_at, ends_at, version, appointment_id FROM sched_booking
-      WHERE tenant_id = $1 AND id = $2`,
+      WHERE tenant_id = $1 AND id = $2
+     UNION ALL
+     SELECT CASE WHEN b.status = 'cancelled' THEN b.status ELSE s.status END, b.starts_at, b.ends_at,
+            b.version + CASE WHEN s.status = 'cancelled' AND b.status <> 'cancelled' THEN 1 ELSE 0 END,
+            s.appointment_id
+       FROM sched_seat s JOIN sched_booking b ON b.tenant_id = s.tenant_id AND b.id = s.booking_id
+      WHERE s.tenant_id = $1 AND s.id = $2`,
     [tenantId, bookingId],
   );
   const r = res.rows[0];
