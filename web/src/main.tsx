@@ -25,6 +25,8 @@ const BookAppointment = lazy(() => import('./pages/BookAppointment.js'));
 const Schedule = lazy(() => import('./pages/Schedule.js'));
 const Availability = lazy(() => import('./pages/Availability.js'));
 const StaffBooking = lazy(() => import('./pages/StaffBooking.js'));
+const ScheduleVisit = lazy(() => import('./pages/ScheduleVisit.js'));
+const GroupSessions = lazy(() => import('./pages/GroupSessions.js'));
 const NotFound = lazy(() => import('./pages/NotFound.js'));
 
 const root = document.getElementById('root');
@@ -55,6 +57,8 @@ createRoot(root).render(
                   <Route path="/schedule" element={<Schedule />} />
                   <Route path="/schedule/availability" element={<Availability />} />
                   <Route path="/schedule/book" element={<StaffBooking />} />
+                  <Route path="/schedule/visits/:id" element={<ScheduleVisit />} />
+                  <Route path="/schedule/sessions" element={<GroupSessions />} />
                   <Route path="*" element={<NotFound />} />
                 </Routes>
               </Suspense>

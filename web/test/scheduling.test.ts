@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ApiError } from '../src/api/api-error.js';
+import { ApiError, outcomeDiagnostics } from '../src/api/api-error.js';
 import { FhirClient } from '../src/api/fhir-client.js';
 import {
   cliniciansOf,
+  groupSessionsOf,
+  isGroupSession,
   oneTimePerStart,
   partitionAppointments,
   patientMayChange,
@@ -12,6 +14,7 @@ import {
   searchFiltersOf,
   seatsOf,
   SEATS_EXTENSION,
+  staffMayChange,
   type Appointment,
 } from '../src/api/scheduling.js';
 
@@ -208,6 +211,56 @@ describe('the scheduling client', () => {
     assert.equal(gone.kind, 'session-expired');
   });
 
+  it('plans a group session for a clinician at a start; the capacity is the visit type’s', async () => {
+    const session = { resourceType: 'Appointment', id: 's1', status: 'booked' };
+    const c = client([json(201, session)]);
+    assert.deepEqual(
+      await c.scheduling.createGroupSession({
+        visitType: 'diabetes-education-group',
+        practitioner: 'nurse',
+        start: '2026-11-25T15:00:00Z',
+      }),
+      session,
+    );
+    assert.equal(c.sent[0]?.method, 'POST');
+    assert.equal(c.sent[0]?.url, 'https://h.example/fhir/R4/Appointment/$group-session');
+    assert.deepEqual(c.sent[0]?.body, {
+      resourceType: 'Parameters',
+      parameter: [
+        { name: 'visit-type', valueString: 'diabetes-education-group' },
+        { name: 'practitioner', valueString: 'Practitioner/nurse' },
+        { name: 'start', valueDateTime: '2026-11-25T15:00:00Z' },
+      ],
+    });
+  });
+
+  it('keeps what the server said of a refusal, once each, for staff to read', async () => {
+    const c = client([
+      json(422, {
+        resourceType: 'OperationOutcome',
+        issue: [
+          { severity: 'error', diagnostics: ' That time is not offered for this visit type ' },
+          { severity: 'error' },
+          { severity: 'warning', diagnostics: 'That time is not offered for this visit type' },
+          { severity: 'error', diagnostics: 'The clinician is at the day’s cap' },
+        ],
+      }),
+      new Response('not json', { status: 500 }),
+    ]);
+    const refused = await c.scheduling
+      .reschedule('a1', { start: '2026-11-25T15:00:00Z' })
+      .catch((e: unknown) => e);
+    assert.deepEqual(outcomeDiagnostics(refused), [
+      'That time is not offered for this visit type',
+      'The clinician is at the day’s cap',
+    ]);
+    const broken = await c.scheduling.cancel('a1').catch((e: unknown) => e);
+    assert.ok(broken instanceof ApiError);
+    assert.deepEqual(outcomeDiagnostics(broken), []);
+    assert.deepEqual(outcomeDiagnostics(new Error('offline')), []);
+    assert.deepEqual(outcomeDiagnostics(undefined), []);
+  });
+
   it('declines an offer (204, no body) and reads offers for a patient', async () => {
     const c = client([
       new Response(null, { status: 204 }),
@@ -310,6 +363,92 @@ describe('reading appointments', () => {
       ],
     };
     assert.deepEqual(seatsOf(structured), { taken: 5, capacity: 8 });
+  });
+
+  it('lets staff move or cancel a patient’s booked visit until it ends, whatever the notice', () => {
+    const visit = (status: string, start: string, end: string, patient = true): Appointment => ({
+      ...at('v', status, start, end),
+      participant: [
+        { actor: { reference: 'Practitioner/dr' } },
+        ...(patient ? [{ actor: { reference: 'Patient/p1' } }] : []),
+      ],
+    });
+    const now = Date.parse('2026-11-25T14:10:00Z');
+    // Ten minutes before it starts (inside any patient notice), and while it runs.
+    assert.equal(staffMayChange(visit('booked', '2026-11-25T14:20:00Z', '2026-11-25T14:40:00Z'), now), true);
+    assert.equal(staffMayChange(visit('booked', '2026-11-25T14:00:00Z', '2026-11-25T14:20:00Z'), now), true);
+    // Over, no longer booked, a group session's own time (no patient), or not yet saved.
+    assert.equal(staffMayChange(visit('booked', '2026-11-25T13:00:00Z', '2026-11-25T13:20:00Z'), now), false);
+    assert.equal(
+      staffMayChange(visit('cancelled', '2026-11-26T14:00:00Z', '2026-11-26T14:20:00Z'), now),
+      false,
+    );
+    assert.equal(
+      staffMayChange(visit('checked-in', '2026-11-25T14:00:00Z', '2026-11-25T14:20:00Z'), now),
+      false,
+    );
+    assert.equal(
+      staffMayChange(visit('booked', '2026-11-26T14:00:00Z', '2026-11-26T14:20:00Z', false), now),
+      false,
+    );
+    const unsaved = visit('booked', '2026-11-26T14:00:00Z', '2026-11-26T14:20:00Z');
+    delete unsaved.id;
+    assert.equal(staffMayChange(unsaved, now), false);
+    // No end: the start counts.
+    assert.equal(
+      staffMayChange({ ...visit('booked', '2026-11-26T14:00:00Z', ''), end: undefined }, now),
+      true,
+    );
+  });
+
+  it('finds a clinician’s group sessions with their places, not the seats nor cancelled ones', () => {
+    const seats = (taken: number, capacity: number) => ({
+      url: SEATS_EXTENSION,
+      extension: [
+        { url: 'capacity', valueUnsignedInt: capacity },
+        { url: 'taken', valueUnsignedInt: taken },
+      ],
+    });
+    const groupType = { coding: [{ code: 'diabetes-education-group' }] };
+    const clinician = { actor: { reference: 'Practitioner/nurse' } };
+    const session = (id: string, start: string, status = 'booked', taken?: number): Appointment => ({
+      ...at(id, status, start),
+      appointmentType: groupType,
+      participant: [clinician],
+      ...(taken !== undefined ? { extension: [seats(taken, 8)] } : {}),
+    });
+    const list: Appointment[] = [
+      session('late', '2026-11-27T15:00:00Z', 'booked', 8),
+      session('early', '2026-11-25T15:00:00Z', 'booked', 3),
+      session('off', '2026-11-26T15:00:00Z', 'cancelled', 0),
+      // A patient's seat: the same type and time as its session, with the patient.
+      {
+        ...at('seat', 'booked', '2026-11-25T15:00:00Z'),
+        appointmentType: groupType,
+        participant: [clinician, { actor: { reference: 'Patient/p1' } }],
+      },
+      // A one-to-one visit of the clinician's day.
+      { ...at('visit', 'booked', '2026-11-25T13:00:00Z'), participant: [clinician] },
+      // A session written before the seats extension: its visit type's capacity, none taken.
+      session('older', '2026-11-26T13:00:00Z'),
+      session('early', '2026-11-25T15:00:00Z', 'booked', 3),
+    ];
+    assert.equal(isGroupSession(list[1]!), true);
+    assert.equal(isGroupSession(list[3]!), false);
+    const capacityOf = (id: string | undefined) => (id === 'diabetes-education-group' ? 8 : undefined);
+    assert.deepEqual(
+      groupSessionsOf(list, capacityOf).map((s) => [s.session.id, s.taken, s.capacity]),
+      [
+        ['early', 3, 8],
+        ['older', 0, 8],
+        ['late', 8, 8],
+      ],
+    );
+    // Without the visit types, only sessions that say their seats.
+    assert.deepEqual(
+      groupSessionsOf(list).map((s) => s.session.id),
+      ['early', 'late'],
+    );
   });
 
   it('narrows the search by the patient’s state and preferred language, never by English', () => {

@@ -12,7 +12,13 @@ import { formatCalendarDay } from '../../../web/src/i18n/format.js';
 import { OAuthBrowser } from '../auth/support/oauth-client.js';
 import { launchChromium, type ChromiumSession } from '../browser/support/chromium.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { assertAccessible, assertNoEnglish, signInThroughApp, signOut } from './support.js';
+import {
+  assertAccessible,
+  assertNoEnglish,
+  signInStaffThroughApp,
+  signInThroughApp,
+  signOut,
+} from './support.js';
 
 const keyring = [{ id: 'web', key: crypto.randomBytes(32) }];
 /** The demo clinicians work weekdays in New York; the browser shows times there too. */
@@ -60,6 +66,7 @@ describe('scheduling in the web app, in Chromium', { timeout: 300_000 }, () => {
   const dayC = weekdayFrom(addDays(dayB, 1));
   const dayE = weekdayFrom(addDays(dayC, 1));
   const dayF = weekdayFrom(addDays(dayE, 1));
+  const dayG = weekdayFrom(addDays(dayF, 1));
 
   before(async () => {
     s = await startTestServer({ security: { mode: 'secured', keyring } });
@@ -79,7 +86,8 @@ describe('scheduling in the web app, in Chromium', { timeout: 300_000 }, () => {
 
   /**
    * A new page signed in as `username`, at `landing` once in. The app shows times in New York (the
-   * zone a user picks in their profile, kept by the browser), where the demo clinicians work.
+   * zone a user picks in their profile, kept by the browser), where the demo clinicians work. Staff
+   * may sign in more than once: their TOTP secret is kept from the first time.
    */
   async function signedIn(username: string, landing: string): Promise<Page> {
     assert.ok(browser);
@@ -88,7 +96,8 @@ describe('scheduling in the web app, in Chromium', { timeout: 300_000 }, () => {
     await page.emulateMedia({ reducedMotion: 'reduce' });
     await page.goto(`${base}/app/`);
     await page.evaluate(`localStorage.setItem('openvisit.time-zone', ${JSON.stringify(ZONE)})`);
-    await signInThroughApp(page, username);
+    if (['patient@demo', 'caregiver@demo'].includes(username)) await signInThroughApp(page, username);
+    else await signInStaffThroughApp(page, username);
     await page.waitForURL(`${base}${landing}`);
     return page;
   }
@@ -104,6 +113,26 @@ describe('scheduling in the web app, in Chromium', { timeout: 300_000 }, () => {
       .map((r) => JSON.parse(r.content) as StoredAppointment)
       .filter((a) => a.participant.some((p) => p.actor.reference === `Patient/${patientId}`));
   }
+
+  /** An access token for `username` as the web app gets one (user scopes), outside the browser. */
+  async function tokenOf(username: string): Promise<string> {
+    const signed = await new OAuthBrowser(base).signIn({
+      clientId: 'openvisit-web',
+      redirectUri: `${base}/app/callback`,
+      scope: 'openid fhirUser user/*.cruds',
+      username,
+      password: DEMO_PASSWORD,
+      aud: s.fhir,
+    });
+    assert.ok(signed.tokens, signed.error);
+    return signed.tokens.access_token;
+  }
+
+  /** The schedule's table of one day ("Visits on Wednesday, November 25"). */
+  const visitsOn = (page: Page, date: string): Locator =>
+    page.getByRole('region', {
+      name: en['sched.visitsOn'].replace('{day}', formatCalendarDay(date, 'en')),
+    });
 
   /** Dr. Demo's availability as the server keeps it. */
   async function drDemoAvailability(): Promise<{
@@ -145,8 +174,13 @@ describe('scheduling in the web app, in Chromium', { timeout: 300_000 }, () => {
     await showTimesFrom(page, date);
   }
 
-  async function showTimesFrom(page: Page, date: string): Promise<void> {
-    await page.getByRole('heading', { level: 2, name: en['book.chooseTime'] }).waitFor();
+  async function showTimesFrom(
+    page: Page,
+    date: string,
+    heading: string = en['book.chooseTime'],
+    level = 2,
+  ): Promise<void> {
+    await page.getByRole('heading', { level, name: heading }).waitFor();
     await page.getByLabel(en['book.from']).fill(date);
     await dayGroup(page, date).waitFor();
   }
@@ -522,37 +556,174 @@ describe('scheduling in the web app, in Chromium', { timeout: 300_000 }, () => {
     await page.close();
   });
 
-  it('a group visit lists its sessions with the places left, and the patient joins one', async () => {
+  it('the front desk opens a visit from the schedule, moves it to another clinician, and cancels it', async () => {
     assert.ok(browser && seeded);
     const own = seeded.patients[0];
     assert.ok(own);
-    // Nurse Demo plans a diabetes education session on day F at 10:00 (through the API: the app
-    // has no page for planning sessions).
-    const nurse = await new OAuthBrowser(base).signIn({
-      clientId: 'openvisit-web',
-      redirectUri: `${base}/app/callback`,
-      scope: 'openid fhirUser user/*.cruds',
-      username: 'nurse@demo',
-      password: DEMO_PASSWORD,
-      aud: s.fhir,
-    });
-    assert.ok(nurse.tokens, nurse.error);
-    const planned = await s.request(
+    // Patient A has booked Dr. Demo at 9:00 on day G (through the API, as the portal would).
+    const booked = await s.request(
       'POST',
-      '/Appointment/$group-session',
+      '/Appointment/$book',
       {
         resourceType: 'Parameters',
         parameter: [
-          { name: 'visit-type', valueString: 'diabetes-education-group' },
-          { name: 'practitioner', valueString: `Practitioner/${seeded.nursePractitioner}` },
-          { name: 'start', valueDateTime: at(dayF, '10:00') },
+          { name: 'visit-type', valueString: 'primary-care-video-20' },
+          { name: 'practitioner', valueString: `Practitioner/${seeded.clinicianPractitioner}` },
+          { name: 'start', valueDateTime: at(dayG, '09:00') },
         ],
       },
-      { authorization: `Bearer ${nurse.tokens.access_token}` },
+      { authorization: `Bearer ${await tokenOf('patient@demo')}` },
     );
-    assert.equal(planned.status, 201, planned.text);
+    assert.equal(booked.status, 201, booked.text);
+    const visitId = (booked.body as { id: string }).id;
 
-    const page = await signedIn('patient@demo', '/app/home');
+    // The front desk (signing in again) finds it on Dr. Demo's day G and opens it.
+    const page = await signedIn('frontdesk@demo', '/app/schedule');
+    await page.getByLabel(en['sched.clinician']).selectOption({ label: 'Dr. Demo' });
+    await page.getByLabel(en['sched.date']).fill(dayG);
+    const row = visitsOn(page, dayG).getByRole('row').filter({ hasText: own.name });
+    await row.getByText(en['apptStatus.booked']).waitFor();
+    await row.getByRole('link', { name: new RegExp(`^${en['sched.open']}: ${own.name}`) }).click();
+    await page.waitForURL(`${base}/app/schedule/visits/${visitId}`);
+    await page.getByRole('heading', { level: 1, name: en['visit.title'] }).waitFor();
+    const when = page.getByRole('heading', { level: 2 });
+    assert.match(await when.innerText(), new RegExp(formatCalendarDay(dayG, 'en')));
+    await page.getByText(own.name, { exact: true }).waitFor();
+    await page.getByText('Dr. Demo', { exact: true }).waitFor();
+    await assertAccessible(page, 'schedule-visit');
+
+    // Reschedule: the same visit type, to Nurse Demo at 8:00 the same day.
+    await page.getByRole('link', { name: en['appts.reschedule'] }).click();
+    await page.waitForURL(`${base}/app/schedule/book?reschedule=${visitId}`);
+    await page.getByRole('heading', { level: 1, name: en['staffBook.moveTitle'] }).waitFor();
+    await page.getByRole('heading', { level: 2, name: en['book.chooseClinician'] }).waitFor();
+    await page.getByRole('button', { name: 'Nurse Demo', exact: true }).waitFor();
+    await assertAccessible(page, 'schedule-move-clinician');
+    await page.getByRole('button', { name: 'Nurse Demo', exact: true }).click();
+    await showTimesFrom(page, dayG);
+    await dayGroup(page, dayG)
+      .getByRole('radio', { name: timeName(8) })
+      .check();
+    await page.getByRole('button', { name: en['book.continue'] }).click();
+    await page.getByRole('heading', { level: 2, name: en['book.staffConfirmMove'] }).waitFor();
+    await page.getByText('Nurse Demo', { exact: true }).waitFor();
+    await assertAccessible(page, 'schedule-move-confirm');
+    await page.getByRole('button', { name: en['book.staffMoveSubmit'] }).click();
+    await toast(page, en['staffBook.done.moved']);
+    await page.waitForURL(`${base}/app/schedule/visits/${visitId}`);
+    await page.getByText('Nurse Demo', { exact: true }).waitFor();
+    let stored = (await appointmentsOf(own.id)).find((a) => a.id === visitId);
+    assert.equal(stored?.status, 'booked');
+    assert.equal(stored?.start, at(dayG, '08:00'));
+    assert.ok(
+      stored?.participant.some((p) => p.actor.reference === `Practitioner/${seeded?.nursePractitioner}`),
+      'moved to Nurse Demo',
+    );
+
+    // Cancel, with a reason; the page then shows it cancelled and the focus is on the visit.
+    await page.getByRole('button', { name: en['appts.cancel'] }).click();
+    const dialog = page.getByRole('dialog', { name: en['appts.cancelTitle'] });
+    await dialog.getByLabel(en['appts.cancelReason']).fill('Clinician unavailable');
+    await assertAccessible(page, 'schedule-cancel-dialog');
+    await dialog.getByRole('button', { name: en['appts.cancelConfirm'] }).click();
+    await toast(page, en['visit.cancelled']);
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByText(en['apptStatus.cancelled'], { exact: true }).waitFor();
+    await page.getByText('Clinician unavailable', { exact: true }).waitFor();
+    await page.getByText(en['visit.noChanges']).waitFor();
+    assert.equal(await page.getByRole('button', { name: en['appts.cancel'] }).count(), 0);
+    await page.waitForFunction(
+      () =>
+        (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document
+          .activeElement?.id === 'visit-when',
+    );
+    stored = (await appointmentsOf(own.id)).find((a) => a.id === visitId);
+    assert.equal(stored?.status, 'cancelled');
+    assert.equal(stored?.cancelationReason?.text, 'Clinician unavailable');
+    await assertAccessible(page, 'schedule-visit-cancelled');
+
+    // The same page in Spanish, with no English left.
+    await page.getByLabel(en['nav.language']).selectOption('es');
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: es['visit.title'] }).waitFor();
+    await page.getByText(es['visit.noChanges']).waitFor();
+    await assertNoEnglish(page, 'schedule-visit', DATA_TEXTS);
+    await page.getByLabel(es['nav.language']).selectOption('en');
+
+    // Back to the schedule: Nurse Demo's day G, where the visit shows as cancelled.
+    await page.getByRole('link', { name: en['visit.back'] }).click();
+    await page.waitForURL((url) => url.pathname === '/app/schedule');
+    assert.equal(await page.getByLabel(en['sched.clinician']).inputValue(), seeded.nursePractitioner);
+    await visitsOn(page, dayG)
+      .getByRole('row')
+      .filter({ hasText: own.name })
+      .getByText(en['apptStatus.cancelled'])
+      .waitFor();
+    await signOut(page, base, en['nav.signOut']);
+    assert.deepEqual(browser.pageErrors, []);
+    await page.close();
+  });
+
+  it('staff plan a group session, a patient joins it, and staff see the place taken', async () => {
+    assert.ok(browser && seeded);
+    const own = seeded.patients[0];
+    assert.ok(own);
+    // Nurse Demo plans a diabetes education session on day F at 10:00, from her schedule.
+    let page = await signedIn('nurse@demo', '/app/patients');
+    await page.getByRole('link', { name: en['nav.schedule'] }).first().click();
+    await page.getByRole('heading', { level: 1, name: en['sched.title'] }).waitFor();
+    await page.getByRole('link', { name: en['sched.sessionsLink'] }).click();
+    await page.getByRole('heading', { level: 1, name: en['sessions.title'] }).waitFor();
+    await page.getByText(en['sessions.none']).waitFor();
+    await page.getByLabel(en['sessions.visitType']).selectOption({ label: 'Diabetes education group' });
+    await page
+      .getByText(en['sessions.capacity'].replace('{capacity}', '8').replace('{minutes}', '60'))
+      .waitFor();
+    await showTimesFrom(page, dayF, en['sessions.chooseTime'], 3);
+    await dayGroup(page, dayF)
+      .getByRole('radio', { name: timeName(10) })
+      .check();
+    await assertAccessible(page, 'group-sessions-plan');
+    await page.getByRole('button', { name: en['sessions.submit'] }).click();
+    await toast(page, en['sessions.planned']);
+    const planned = page.getByRole('region', { name: en['sessions.caption'] });
+    const sessionRow = planned.getByRole('row').filter({ hasText: formatCalendarDay(dayF, 'en') });
+    await sessionRow
+      .getByText(en['sessions.seats'].replace('{taken}', '0').replace('{capacity}', '8'))
+      .waitFor();
+    await sessionRow.getByText(en['sessions.left'].replace('{left}', '8')).waitFor();
+    // The time is the session's now: the picker, asked again, no longer offers it.
+    await dayGroup(page, dayF).waitFor();
+    assert.equal(
+      await dayGroup(page, dayF)
+        .getByRole('radio', { name: timeName(10) })
+        .count(),
+      0,
+    );
+    await assertAccessible(page, 'group-sessions');
+    const res = await s.tdb.db.query<{ content: string }>(
+      s.tdb.tenantA,
+      `SELECT content FROM resource WHERE tenant_id = $1 AND res_type = 'Appointment' AND NOT deleted`,
+      [s.tdb.tenantA],
+    );
+    const sessions = res.rows
+      .map((r) => JSON.parse(r.content) as StoredAppointment)
+      .filter((a) => a.start === at(dayF, '10:00') && a.participant.length === 1);
+    assert.equal(sessions.length, 1, 'one session planned');
+    assert.equal(sessions[0]?.participant[0]?.actor.reference, `Practitioner/${seeded.nursePractitioner}`);
+    // In Spanish, no English left.
+    await page.getByLabel(en['nav.language']).selectOption('es');
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: es['sessions.title'] }).waitFor();
+    await page.getByRole('region', { name: es['sessions.caption'] }).waitFor();
+    await assertNoEnglish(page, 'group-sessions', DATA_TEXTS);
+    await assertAccessible(page, 'group-sessions-es');
+    await page.getByLabel(es['nav.language']).selectOption('en');
+    await signOut(page, base, en['nav.signOut']);
+    await page.close();
+
+    // The patient sees the session with its places left, and joins it.
+    page = await signedIn('patient@demo', '/app/home');
     await page.goto(`${base}/app/appointments/book`);
     await page.getByRole('button', { name: en['serviceLine.primary-care'] }).click();
     await page.getByRole('button', { name: /^Diabetes education group/ }).click();
@@ -569,6 +740,26 @@ describe('scheduling in the web app, in Chromium', { timeout: 300_000 }, () => {
     await page
       .getByRole('region', { name: en['appts.upcoming'] })
       .getByText('Diabetes education group')
+      .waitFor();
+    await signOut(page, base, en['nav.signOut']);
+    await page.close();
+
+    // The front desk sees the place taken on Nurse Demo's sessions.
+    page = await signedIn('frontdesk@demo', '/app/schedule');
+    await page.getByRole('link', { name: en['sched.sessionsLink'] }).click();
+    await page.getByRole('heading', { level: 1, name: en['sessions.title'] }).waitFor();
+    await page.getByLabel(en['sched.clinician']).selectOption({ label: 'Nurse Demo' });
+    const taken = page
+      .getByRole('region', { name: en['sessions.caption'] })
+      .getByRole('row')
+      .filter({ hasText: formatCalendarDay(dayF, 'en') });
+    await taken.getByText(en['sessions.seats'].replace('{taken}', '1').replace('{capacity}', '8')).waitFor();
+    await taken.getByText(en['sessions.left'].replace('{left}', '7')).waitFor();
+    await assertAccessible(page, 'group-sessions-front-desk');
+    // And on the schedule of that day, where the session row links from the list.
+    await taken.getByRole('link', { name: new RegExp(`^${en['sessions.show']}`) }).click();
+    await visitsOn(page, dayF)
+      .getByText(en['sched.groupSession'].replace('{taken}', '1').replace('{capacity}', '8'))
       .waitFor();
     await signOut(page, base, en['nav.signOut']);
     assert.deepEqual(browser.pageErrors, []);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { messages } from '../../src/auth/pages/messages.js';
-import { totpCodeAt } from '../../src/auth/credentials/totp.js';
+import { TOTP_PERIOD_MS, totpCodeAt, totpStepAt } from '../../src/auth/credentials/totp.js';
 import { DEMO_PASSWORD } from '../../src/demo/seed.js';
 import { en } from '../../../web/src/i18n/en.js';
 import { es } from '../../../web/src/i18n/es.js';
@@ -89,4 +89,35 @@ export async function assertNoEnglish(page: Page, name: string, data: readonly s
     return texts.some((t) => re.test(t));
   });
   assert.deepEqual(english, [], `English left on the Spanish page ${name}`);
+}
+
+/** Each staff account's TOTP secret (from its enrolment in this run) and the last time step used. */
+const staffTotp = new Map<string, { secret: string; step: number }>();
+
+/**
+ * Like `signInThroughApp`, for staff who sign in more than once in a run: the first sign-in enrols
+ * TOTP and keeps the secret; a later one enters the code of a time step after the last one used
+ * (the server never takes a step twice; it takes one step ahead of its clock), waiting if needed.
+ */
+export async function signInStaffThroughApp(page: Page, username: string): Promise<void> {
+  await page.getByLabel(/^(Language|Idioma)$/).selectOption('en');
+  await page.getByRole('button', { name: en['landing.signIn'] }).click();
+  await page.getByLabel(messages.en.loginUsername).fill(username);
+  await page.getByLabel(messages.en.loginPassword).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: messages.en.loginSubmit }).click();
+  await page.locator('#code').waitFor();
+  const known = staffTotp.get(username);
+  const enrolling = (await page.locator('figure.secret code').count()) > 0;
+  assert.ok(enrolling || known, `${username} was enrolled before this run's first sign-in`);
+  const secret = enrolling
+    ? (await page.locator('figure.secret code').innerText()).replace(/\s/g, '')
+    : (known?.secret ?? '');
+  const step = Math.max(totpStepAt(Date.now()), enrolling ? -Infinity : (known?.step ?? -Infinity) + 1);
+  while (step > totpStepAt(Date.now()) + 1) await new Promise((r) => setTimeout(r, 500));
+  await page.locator('#code').fill(totpCodeAt(secret, step * TOTP_PERIOD_MS));
+  staffTotp.set(username, { secret, step });
+  await page
+    .getByRole('button', { name: enrolling ? messages.en.mfaEnrollSubmit : messages.en.mfaVerifySubmit })
+    .click();
+  await page.getByRole('button', { name: messages.en.consentAllow, exact: true }).click();
 }

@@ -30,3 +30,16 @@ export function kindOfStatus(status: number): ApiErrorKind {
   if (status === 429 || status === 503) return 'unavailable';
   return 'server';
 }
+
+/**
+ * What the server said when it refused: each issue's diagnostics of its OperationOutcome, in order,
+ * once each (the server writes them in English and never with patient data). None for an error
+ * that carried no OperationOutcome.
+ */
+export function outcomeDiagnostics(error: unknown): string[] {
+  if (!(error instanceof ApiError)) return [];
+  const said = (error.outcome?.issue ?? [])
+    .map((i) => (typeof i.diagnostics === 'string' ? i.diagnostics.trim() : ''))
+    .filter(Boolean);
+  return [...new Set(said)];
+}

@@ -234,9 +234,22 @@ export class Scheduling {
     await this.operation('Appointment/$decline-offer', { offer, patient: ref('Patient', patient) });
   }
 
-  async groupSessions(visitType: string): Promise<Appointment[]> {
-    const query = new URLSearchParams({ 'visit-type': visitType }).toString();
+  /** Sessions of a group visit type with places left (from now, for 30 days unless a window is given). */
+  async groupSessions(visitType: string, window?: { start: number; end: number }): Promise<Appointment[]> {
+    const query = new URLSearchParams({
+      'visit-type': visitType,
+      ...(window ? { start: isoInstant(window.start), end: isoInstant(window.end) } : {}),
+    }).toString();
     return entries(await this.fhir.request(`Appointment/$group-sessions?${query}`));
+  }
+
+  /** Staff plan a group session of a group visit type (its seats are the visit type's capacity). */
+  createGroupSession(r: { visitType: string; practitioner: string; start: string }): Promise<Appointment> {
+    return this.operation('Appointment/$group-session', {
+      'visit-type': r.visitType,
+      practitioner: ref('Practitioner', r.practitioner),
+      start: r.start,
+    });
   }
 
   join(sessionAppointmentId: string, patient?: string): Promise<Appointment> {
@@ -336,6 +349,58 @@ export function partitionAppointments(list: readonly Appointment[], now: number)
 export function patientMayChange(a: Appointment, now: number, noticeMin: number): boolean {
   const start = Date.parse(a.start ?? '');
   return Number.isFinite(start) && start - now >= noticeMin * 60_000;
+}
+
+/**
+ * Whether staff may still move or cancel a visit: a patient's booked visit that has not ended. The
+ * tenant's notice binds patients only; the server decides the rest (the new time's own rules).
+ */
+export function staffMayChange(a: Appointment, now: number): boolean {
+  const end = Date.parse(a.end ?? a.start ?? '');
+  return (
+    a.status === 'booked' &&
+    Boolean(a.id) &&
+    participantId(a, 'Patient') !== undefined &&
+    Number.isFinite(end) &&
+    end > now
+  );
+}
+
+/** A group session's own Appointment: the clinician's time, no patient, with its seats. */
+export function isGroupSession(a: Appointment): boolean {
+  return (
+    participantId(a, 'Patient') === undefined && a.extension?.some((e) => e.url === SEATS_EXTENSION) === true
+  );
+}
+
+export interface SessionSeats {
+  session: Appointment;
+  taken: number;
+  capacity: number;
+}
+
+/**
+ * The group sessions among a clinician's appointments (not the patients' seats, not cancelled
+ * ones), earliest first, each with its seats; a session that does not say its capacity takes its
+ * visit type's (`capacityOf`).
+ */
+export function groupSessionsOf(
+  list: readonly Appointment[],
+  capacityOf: (visitTypeId: string | undefined) => number | undefined = () => undefined,
+): SessionSeats[] {
+  const seen = new Set<string>();
+  const out: SessionSeats[] = [];
+  for (const a of list) {
+    if (!a.id || seen.has(a.id) || a.status === 'cancelled' || participantId(a, 'Patient')) continue;
+    const capacity = capacityOf(visitTypeId(a));
+    if (!isGroupSession(a) && capacity === undefined) continue;
+    const seats = seatsOf(a, capacity);
+    if (!seats) continue;
+    seen.add(a.id);
+    out.push({ session: a, ...seats });
+  }
+  const time = (x: SessionSeats) => Date.parse(x.session.start ?? '') || 0;
+  return out.sort((x, y) => time(x) - time(y));
 }
 
 /** One free time per start: for "first available", where the server picks the clinician. */

@@ -1,7 +1,7 @@
 import { Button, Container, Group, Stack, Text, Title } from '@mantine/core';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Link, Navigate } from 'react-router';
-import { participantId } from '../api/scheduling.js';
+import { participantId, type Appointment } from '../api/scheduling.js';
 import { useQuery } from '../api/use-query.js';
 import { appRole, booksOwnVisits } from '../auth/app-role.js';
 import { useAuth } from '../auth/AuthProvider.js';
@@ -17,13 +17,81 @@ import { ForActingPatient } from '../ui/scheduling/ForActingPatient.js';
 import { useScheduling, type ActingFor } from '../ui/scheduling/hooks.js';
 import { loadPatientAppointments } from '../ui/scheduling/load.js';
 
+/**
+ * One part of My appointments: a heading (the region's name), an optional lead and the list of its
+ * cards. With no items it says `empty`, or is left out when there is nothing to say. `collapsed`
+ * hides the list behind a Show / Hide toggle next to the heading.
+ */
+function AppointmentSection({
+  id,
+  title,
+  lead,
+  items,
+  empty,
+  collapsed,
+  children: card,
+}: {
+  id: string;
+  title: string;
+  lead?: string;
+  items: readonly Appointment[];
+  empty?: string;
+  collapsed?: { show(count: number): string; hide: string };
+  children(item: Appointment): ReactNode;
+}) {
+  const [shown, setShown] = useState(false);
+  if (items.length === 0 && empty === undefined) return null;
+  const titleId = `${id}-title`;
+  const listId = `${id}-list`;
+  return (
+    <section aria-labelledby={titleId}>
+      {collapsed ? (
+        <Group justify="space-between" wrap="wrap">
+          <Title order={2} size="h4" id={titleId}>
+            {title}
+          </Title>
+          {items.length > 0 && (
+            <Button
+              variant="default"
+              aria-expanded={shown}
+              aria-controls={listId}
+              onClick={() => setShown((v) => !v)}
+            >
+              {shown ? collapsed.hide : collapsed.show(items.length)}
+            </Button>
+          )}
+        </Group>
+      ) : (
+        <Title order={2} size="h4" id={titleId} mb="xs">
+          {title}
+        </Title>
+      )}
+      {lead && (
+        <Text size="sm" c="dimmed" mb="xs">
+          {lead}
+        </Text>
+      )}
+      {items.length === 0 ? (
+        <EmptyState>{empty ?? ''}</EmptyState>
+      ) : collapsed ? (
+        <Stack component="ul" gap="sm" mt="xs" id={listId} className="ov-plain-list" hidden={!shown}>
+          {items.map(card)}
+        </Stack>
+      ) : (
+        <Stack component="ul" gap="sm" className="ov-plain-list">
+          {items.map(card)}
+        </Stack>
+      )}
+    </section>
+  );
+}
+
 /** A patient's (or their caregiver's) appointments: offers, upcoming visits, the waitlist, the past. */
 function AppointmentsOf({ acting }: { acting: ActingFor }) {
   const { t } = useI18n();
   const { fhir } = useAuth();
   const scheduling = useScheduling();
   const [version, setVersion] = useState(0);
-  const [showPast, setShowPast] = useState(false);
   const { patientId } = acting;
   const q = useQuery(`appointments/${patientId}/${version}`, () =>
     loadPatientAppointments(fhir, scheduling, patientId),
@@ -55,101 +123,63 @@ function AppointmentsOf({ acting }: { acting: ActingFor }) {
       </Stack>
     );
   const { upcoming, waitlist, past, offers, names, noticeMin } = q.data;
-  const nameOf = (a: Parameters<typeof participantId>[0]) => {
+  const nameOf = (a: Appointment) => {
     const id = participantId(a, 'Practitioner');
     return id ? names.get(id) : undefined;
   };
   return (
     <Stack gap="lg">
       {heading}
-      {offers.length > 0 && (
-        <section aria-labelledby="offers-title">
-          <Title order={2} size="h4" id="offers-title" mb="xs">
-            {t('appts.offers')}
-          </Title>
-          <Text size="sm" c="dimmed" mb="xs">
-            {t('appts.offersLead')}
-          </Text>
-          <Stack component="ul" gap="sm" className="ov-plain-list">
-            {offers.map((o) => (
-              <OfferCard key={o.id} offer={o} patientId={patientId} onAnswered={refresh} />
-            ))}
-          </Stack>
-        </section>
-      )}
-      <section aria-labelledby="upcoming-title">
-        <Title order={2} size="h4" id="upcoming-title" mb="xs">
-          {t('appts.upcoming')}
-        </Title>
-        {upcoming.length === 0 ? (
-          <EmptyState>{t('appts.noUpcoming')}</EmptyState>
-        ) : (
-          <Stack component="ul" gap="sm" className="ov-plain-list">
-            {upcoming.map((a) => (
-              <AppointmentCard
-                key={a.id}
-                appointment={a}
-                clinician={nameOf(a)}
-                patientId={patientId}
-                noticeMin={noticeMin}
-                onChanged={refresh}
-              />
-            ))}
-          </Stack>
+      <AppointmentSection id="offers" title={t('appts.offers')} lead={t('appts.offersLead')} items={offers}>
+        {(o) => <OfferCard key={o.id} offer={o} patientId={patientId} onAnswered={refresh} />}
+      </AppointmentSection>
+      <AppointmentSection
+        id="upcoming"
+        title={t('appts.upcoming')}
+        items={upcoming}
+        empty={t('appts.noUpcoming')}
+      >
+        {(a) => (
+          <AppointmentCard
+            key={a.id}
+            appointment={a}
+            clinician={nameOf(a)}
+            patientId={patientId}
+            noticeMin={noticeMin}
+            onChanged={refresh}
+          />
         )}
-      </section>
-      {waitlist.length > 0 && (
-        <section aria-labelledby="waitlist-title">
-          <Title order={2} size="h4" id="waitlist-title" mb="xs">
-            {t('appts.waitlist')}
-          </Title>
-          <Stack component="ul" gap="sm" className="ov-plain-list">
-            {waitlist.map((w) => (
-              <WaitlistCard
-                key={w.id}
-                entry={w}
-                clinician={nameOf(w)}
-                patientId={patientId}
-                onChanged={refresh}
-              />
-            ))}
-          </Stack>
-        </section>
-      )}
-      <section aria-labelledby="past-title">
-        <Group justify="space-between" wrap="wrap">
-          <Title order={2} size="h4" id="past-title">
-            {t('appts.past')}
-          </Title>
-          {past.length > 0 && (
-            <Button
-              variant="default"
-              aria-expanded={showPast}
-              aria-controls="past-list"
-              onClick={() => setShowPast((v) => !v)}
-            >
-              {showPast ? t('appts.hidePast') : t('appts.showPast', { count: past.length })}
-            </Button>
-          )}
-        </Group>
-        {past.length === 0 ? (
-          <EmptyState>{t('appts.noPast')}</EmptyState>
-        ) : (
-          <Stack component="ul" gap="sm" mt="xs" id="past-list" className="ov-plain-list" hidden={!showPast}>
-            {past.map((a) => (
-              <AppointmentCard
-                key={a.id}
-                appointment={a}
-                clinician={nameOf(a)}
-                patientId={patientId}
-                noticeMin={noticeMin}
-                actions={false}
-                onChanged={refresh}
-              />
-            ))}
-          </Stack>
+      </AppointmentSection>
+      <AppointmentSection id="waitlist" title={t('appts.waitlist')} items={waitlist}>
+        {(w) => (
+          <WaitlistCard
+            key={w.id}
+            entry={w}
+            clinician={nameOf(w)}
+            patientId={patientId}
+            onChanged={refresh}
+          />
         )}
-      </section>
+      </AppointmentSection>
+      <AppointmentSection
+        id="past"
+        title={t('appts.past')}
+        items={past}
+        empty={t('appts.noPast')}
+        collapsed={{ show: (count) => t('appts.showPast', { count }), hide: t('appts.hidePast') }}
+      >
+        {(a) => (
+          <AppointmentCard
+            key={a.id}
+            appointment={a}
+            clinician={nameOf(a)}
+            patientId={patientId}
+            noticeMin={noticeMin}
+            actions={false}
+            onChanged={refresh}
+          />
+        )}
+      </AppointmentSection>
     </Stack>
   );
 }

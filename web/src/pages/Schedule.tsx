@@ -160,13 +160,25 @@ function Calendar({ practitioner, days }: { practitioner: string; days: string[]
                 {
                   key: 'actions',
                   header: t('sched.actions'),
-                  cell: (a) => (
-                    <VisitActions
-                      a={a}
-                      label={`${who(a)}, ${when(a)}`}
-                      onChanged={() => setVersion((v) => v + 1)}
-                    />
-                  ),
+                  cell: (a) => {
+                    const label = `${who(a)}, ${when(a)}`;
+                    return (
+                      <Group gap="xs" wrap="nowrap" align="flex-start">
+                        {a.id && participantId(a, 'Patient') && (
+                          <Button
+                            component={Link}
+                            to={`/schedule/visits/${encodeURIComponent(a.id)}`}
+                            size="xs"
+                            variant="default"
+                            aria-label={t('sched.openFor', { what: label })}
+                          >
+                            {t('sched.open')}
+                          </Button>
+                        )}
+                        <VisitActions a={a} label={label} onChanged={() => setVersion((v) => v + 1)} />
+                      </Group>
+                    );
+                  },
                 },
               ]}
             />
@@ -177,7 +189,10 @@ function Calendar({ practitioner, days }: { practitioner: string; days: string[]
   );
 }
 
-/** The staff schedule (`/schedule`): a clinician's day or week, with check-in and no-show. */
+/**
+ * The staff schedule (`/schedule`): a clinician's day or week, with check-in and no-show; each
+ * patient's visit opens on its own page (`/schedule/visits/:id`) to move or cancel it.
+ */
 export default function Schedule() {
   const { t, locale, timeZone } = useI18n();
   const { tokens } = useAuth();
@@ -211,6 +226,9 @@ export default function Schedule() {
             </Anchor>
             <Anchor component={Link} to="/schedule/book">
               {t('sched.bookLink')}
+            </Anchor>
+            <Anchor component={Link} to={`/schedule/sessions${query}`}>
+              {t('sched.sessionsLink')}
             </Anchor>
           </Group>
           {owner.loading ? (

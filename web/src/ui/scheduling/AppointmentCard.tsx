@@ -116,17 +116,22 @@ export function AppointmentCard({
   );
 }
 
-/** "Cancel this visit?" with an optional reason; a refusal for lateness says to call the clinic. */
+/**
+ * "Cancel this visit?" with an optional reason; a refusal for lateness says to call the clinic.
+ * For `staff` (who are not bound by the patients' notice) a refusal shows what the server said.
+ */
 export function CancelDialog({
   appointment: a,
   patientId,
   onClose,
   onCancelled,
+  staff = false,
 }: {
   appointment: Appointment;
   patientId: string | undefined;
   onClose(): void;
   onCancelled(): void;
+  staff?: boolean;
 }) {
   const { t, locale, timeZone } = useI18n();
   const scheduling = useScheduling();
@@ -139,7 +144,7 @@ export function CancelDialog({
       scheduling.cancel(a.id ?? '', { reason, ...(patientId ? { patient: patientId } : {}) }),
     );
     if (ok) {
-      toast(t('appts.cancelled'));
+      toast(staff ? t('visit.cancelled') : t('appts.cancelled'));
       onCancelled();
     }
   };
@@ -165,10 +170,10 @@ export function CancelDialog({
           minRows={2}
           onChange={(e) => setReason(e.currentTarget.value)}
         />
-        {refusal?.kind === 'too-late' ? (
+        {refusal?.kind === 'too-late' && !staff ? (
           <Alert color="yellow" role="alert" title={t('appts.tooLate')} />
         ) : refusal ? (
-          <ErrorState error={action.failure} />
+          <ErrorState error={action.failure} details={staff} />
         ) : null}
         <Group justify="flex-end" gap="sm">
           <Button variant="default" onClick={onClose}>

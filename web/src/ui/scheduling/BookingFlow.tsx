@@ -18,7 +18,7 @@ import { useAuth } from '../../auth/AuthProvider.js';
 import { formatWhen } from '../../i18n/format.js';
 import { useI18n } from '../../i18n/I18nProvider.js';
 import { EmptyState } from '../EmptyState.js';
-import { ErrorState } from '../ErrorState.js';
+import { ErrorState, OutcomeDetails } from '../ErrorState.js';
 import { Loading } from '../Loading.js';
 import { namesOf, useScheduling } from './hooks.js';
 import { modalityName, serviceLineName, visitTypeDetails } from './labels.js';
@@ -28,6 +28,9 @@ import { WaitlistForm } from './WaitlistForm.js';
 export type BookingOutcome = 'booked' | 'moved' | 'joined' | 'waitlisted';
 
 type Step = 'service' | 'visit' | 'clinician' | 'time' | 'confirm';
+
+/** The roles of clinic staff (who book for patients and are not bound by the patients' notice). */
+const STAFF_BOOKERS = ['front-desk', 'clinician', 'nurse'];
 
 /** How far ahead "who has free times" looks, in days. */
 const CLINICIAN_LOOKAHEAD_DAYS = 28;
@@ -42,7 +45,10 @@ export interface BookingFlowProps {
   filters: SlotFilters;
   /** The language's name, to say what the language filter does. */
   languageName?: string;
-  /** A visit being moved: its visit type is kept, the flow starts at the clinician. */
+  /**
+   * A visit being moved: its visit type is kept, the flow starts at the clinician (the current one
+   * chosen, or another, or the first available: the time picked then names its clinician).
+   */
   reschedule?: Appointment;
   onDone(appointment: Appointment | undefined, outcome: BookingOutcome): void;
 }
@@ -77,6 +83,7 @@ export function BookingFlow({
   const [pickTime, setPickTime] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
   const moved = useRef(false);
+  const staff = STAFF_BOOKERS.includes(booker);
 
   // A new step's heading takes the focus (not on the first render: the page's own heading leads).
   useEffect(() => {
@@ -281,7 +288,7 @@ export function BookingFlow({
   }
 
   return frame(
-    reschedule ? t('book.confirmMove') : t('book.confirm'),
+    reschedule ? (staff ? t('book.staffConfirmMove') : t('book.confirmMove')) : t('book.confirm'),
     <Confirm
       visitType={visitType}
       slot={slot}
@@ -289,8 +296,10 @@ export function BookingFlow({
       modality={modality ?? (reschedule ? modalityOf(reschedule, visitType) : visitType.modalities[0]!)}
       onModality={setModality}
       filters={activeFilters}
-      firstAvailable={clinician === null}
+      // A move keeps the visit's clinician unless it names another: the time picked names its own.
+      firstAvailable={clinician === null && !reschedule}
       reschedule={reschedule}
+      staff={staff}
       onPickAgain={() => {
         setSlot(null);
         go('time');
@@ -380,6 +389,7 @@ function Confirm({
   onPickAgain,
   onDone,
   summary,
+  staff,
 }: {
   visitType: VisitType;
   slot: Appointment;
@@ -393,6 +403,8 @@ function Confirm({
   onPickAgain(): void;
   onDone(a: Appointment | undefined, outcome: BookingOutcome): void;
   summary: string;
+  /** Clinic staff: their wording, and what the server said of a refusal. */
+  staff: boolean;
 }) {
   const { t, locale, timeZone } = useI18n();
   const scheduling = useScheduling();
@@ -486,18 +498,21 @@ function Confirm({
         <Alert color="yellow" role="alert" title={t('appts.tooLate')} />
       ) : failure?.kind === 'not-offered' ? (
         <Alert color="yellow" role="alert" title={t('book.notOffered')}>
+          {staff && <OutcomeDetails error={action.failure} />}
           <Button mt="sm" variant="outline" onClick={onPickAgain}>
             {t('book.pickAnother')}
           </Button>
         </Alert>
       ) : failure?.kind === 'not-allowed' ? (
-        <Alert color="yellow" role="alert" title={t('book.notAllowed')} />
+        <Alert color="yellow" role="alert" title={t('book.notAllowed')}>
+          {staff && <OutcomeDetails error={action.failure} />}
+        </Alert>
       ) : failure?.kind === 'other' ? (
-        <ErrorState error={failure.error} />
+        <ErrorState error={failure.error} details={staff} />
       ) : null}
       <Group>
         <Button loading={action.busy} onClick={() => void submit(slot, !firstAvailable)}>
-          {reschedule ? t('book.moveSubmit') : t('book.submit')}
+          {reschedule ? (staff ? t('book.staffMoveSubmit') : t('book.moveSubmit')) : t('book.submit')}
         </Button>
       </Group>
     </Stack>

@@ -34,6 +34,7 @@ export function TimePicker({
   onFirstChange,
   selected,
   onSelect,
+  emptyWeek,
 }: {
   visitType: string;
   practitioner: string | undefined;
@@ -45,6 +46,8 @@ export function TimePicker({
   onFirstChange(date: string): void;
   selected: Appointment | null;
   onSelect(slot: Appointment): void;
+  /** What a week without free times says (the patients' words, with the waitlist, by default). */
+  emptyWeek?: string;
 }) {
   const { t, locale, timeZone } = useI18n();
   const scheduling = useScheduling();
@@ -110,7 +113,7 @@ export function TimePicker({
         <ErrorState error={q.error} onRetry={q.retry} />
       ) : (
         <Stack gap="sm">
-          {slots.length === 0 && <EmptyState>{t('book.noTimesWeek')}</EmptyState>}
+          {slots.length === 0 && <EmptyState>{emptyWeek ?? t('book.noTimesWeek')}</EmptyState>}
           {groups.map(({ date, items }) => (
             <fieldset key={date} className="ov-day">
               <legend className="ov-day-legend">{formatCalendarDay(date, locale)}</legend>
