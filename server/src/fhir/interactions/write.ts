@@ -82,6 +82,30 @@ export async function createResourceBatched(
 }
 
 /**
+ * Creates several resources of one type with ids chosen in advance, in the caller's transaction and
+ * in one statement: all or none (a taken id fails them all). Each is validated and access-checked
+ * as a single create would be.
+ */
+export async function createResourcesWithIds(
+  deps: InteractionDeps,
+  scope: Scope,
+  type: string,
+  bodies: readonly unknown[],
+  ids: readonly string[],
+): Promise<StoredVersion[]> {
+  checkType(deps, type);
+  scope.access.require(type, 'c', 'create');
+  const resources: FhirResource[] = [];
+  for (const body of bodies)
+    resources.push(
+      (await scope.access.write('create', checkResource(deps, body, type), undefined)) as FhirResource,
+    );
+  const stored = await deps.store.createMany(scope.q, scope.tenantId, resources, ids);
+  for (const version of stored) scope.access.wrote('create', version);
+  return stored;
+}
+
+/**
  * Update, or create with the client's id when the resource doesn't exist (update-as-create).
  * `ifMatch` (the version the client saw) makes the update conditional on it: 412 when stale.
  */

@@ -127,12 +127,18 @@ export class ResourceStore {
 
   /**
    * Creates several new resources (server-assigned ids) of one tenant in one statement: all or none.
-   * Used to coalesce concurrent creates; results are in the order of `resources`.
+   * Used to coalesce concurrent creates; results are in the order of `resources`. `ids` are chosen
+   * in advance (e.g. a booking names its Appointment), one per resource; server-assigned otherwise.
    */
-  async createMany(q: Queryable, tenantId: number, resources: FhirResource[]): Promise<StoredVersion[]> {
+  async createMany(
+    q: Queryable,
+    tenantId: number,
+    resources: FhirResource[],
+    ids?: readonly string[],
+  ): Promise<StoredVersion[]> {
     const lastUpdated = new Date().toISOString();
-    const items = resources.map((resource) => {
-      const id = newId();
+    const items = resources.map((resource, i) => {
+      const id = ids?.[i] ?? newId();
       const { content, parsed } = finalize(resource, id, 1, lastUpdated);
       return { id, resourceType: parsed.resourceType, content, rows: this.indexer.extract(parsed) };
     });

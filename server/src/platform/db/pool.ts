@@ -96,12 +96,20 @@ export class Database {
   /**
    * A transaction for one tenant. The tenant is also set transaction-locally, so even a connection
    * whose session setting was changed by mistake cannot carry the transaction into another tenant.
+   * `genericPlans`: prepared statements run on their generic plan, never re-planned for their
+   * values — for hot paths whose statements take arrays (unnest), where PostgreSQL otherwise plans
+   * every execution anew and may pick a different plan by the arrays' length.
    */
-  async transaction<T>(tenantId: number, fn: (q: Queryable) => Promise<T>): Promise<T> {
+  async transaction<T>(
+    tenantId: number,
+    fn: (q: Queryable) => Promise<T>,
+    opts: { genericPlans?: boolean } = {},
+  ): Promise<T> {
     const client = await this.checkout(tenantId);
     let broken = false;
     try {
-      await client.query(`BEGIN; SELECT set_config('openvisit.tenant_id', '${tenantId}', true)`);
+      const generic = opts.genericPlans ? `, set_config('plan_cache_mode', 'force_generic_plan', true)` : '';
+      await client.query(`BEGIN; SELECT set_config('openvisit.tenant_id', '${tenantId}', true)${generic}`);
       const result = await fn(wrap(client));
       await client.query('COMMIT');
       return result;

@@ -2,11 +2,19 @@ import { OPEN_ACCESS } from '../../../fhir/interactions/access.js';
 import { createResource, updateResource } from '../../../fhir/interactions/write.js';
 import { newId } from '../../../fhir/storage/resource-store.js';
 import type { Queryable } from '../../../platform/db/pool.js';
-import type { Booker, ClinicianAvailability, Modality, Slot, VisitType } from '../availability/types.js';
+import type {
+  Booker,
+  BusyInterval,
+  ClinicianAvailability,
+  Modality,
+  Slot,
+  SlotQuery,
+  VisitType,
+} from '../availability/types.js';
 import { emit } from '../events.js';
 import { appointmentResource } from './appointment-resource.js';
 import { blockedRange, findSlots } from './engine.js';
-import { isOverlap, notFound, refused, SlotTaken } from './errors.js';
+import { isDeadlock, isOverlap, notFound, refused, SlotTaken } from './errors.js';
 import { takeLoad } from './load.js';
 import { localDayAndWeek } from './local-day.js';
 import { calendar, searchSlots } from './search.js';
@@ -53,11 +61,15 @@ const ESTABLISHED_WITHIN = 3 * 365 * DAY;
  */
 export async function bookVisit(s: BookingServices, tenantId: number, req: BookRequest): Promise<Booked> {
   const now = s.now();
-  try {
-    const booked = await s.db.transaction(tenantId, (q) => bookInTransaction(s, q, tenantId, req, now));
-    return booked;
-  } catch (err) {
-    throw await withAlternatives(s, tenantId, req, now, err);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await s.db.transaction(tenantId, (q) => bookInTransaction(s, q, tenantId, req, now));
+    } catch (err) {
+      // A batch of bookings (book-many.ts) and this one may wait on each other's rows in a circle;
+      // PostgreSQL then aborts one of them, which is safe to run again.
+      if (isDeadlock(err) && attempt < 3) continue;
+      throw await withAlternatives(s, tenantId, req, now, err);
+    }
   }
 }
 
@@ -92,11 +104,8 @@ export async function bookInTransaction(
   replacing?: Replacing,
 ): Promise<Booked> {
   const vt = await s.config.visitType(q, tenantId, req.visitTypeId);
+  const modality = checkRequest(vt, req);
   if (!vt) throw notFound('Visit type');
-  checkBooker(vt, req);
-  if (vt.groupCapacity > 1) throw refused('This is a group visit: book a seat in one of its sessions');
-  const modality = req.modality ?? vt.modalities[0] ?? 'video';
-  if (!vt.modalities.includes(modality)) throw refused('The visit type is not offered that way');
   const pool = await s.config.clinicians(q, tenantId, {
     serviceLine: vt.serviceLine,
     ...(req.practitionerId ? { practitionerIds: [req.practitionerId] } : {}),
@@ -185,9 +194,15 @@ export async function bookInTransaction(
   };
 }
 
-function checkBooker(vt: VisitType, req: BookRequest): void {
+/** The visit type's rules for who books and how; the modality the visit will have. */
+export function checkRequest(vt: VisitType | null, req: BookRequest): Modality {
+  if (!vt) throw notFound('Visit type');
   if (!vt.bookableBy.includes(req.booker))
     throw refused('This visit type cannot be booked this way; please contact the clinic', 403);
+  if (vt.groupCapacity > 1) throw refused('This is a group visit: book a seat in one of its sessions');
+  const modality = req.modality ?? vt.modalities[0] ?? 'video';
+  if (!vt.modalities.includes(modality)) throw refused('The visit type is not offered that way');
+  return modality;
 }
 
 /** `new` visit types are for patients the service line has not seen lately; `established` the opposite. */
@@ -223,26 +238,45 @@ export async function freeAt(
   req: BookRequest,
   now: number,
 ): Promise<string[]> {
-  const ids = pool.map((c) => c.practitionerId);
-  // A week either side: the caps per day and per week count the bookings around the start.
-  const query = {
+  const query = instantQuery(vt, req, pool, now);
+  return freeOf(query, pool, await calendar(q, tenantId, pool, query, req.start));
+}
+
+/** The engine's question "who of `pool` is free at exactly `req.start`?" */
+export function instantQuery(
+  vt: VisitType,
+  req: Pick<BookRequest, 'start' | 'state' | 'language'>,
+  pool: readonly ClinicianAvailability[],
+  now: number,
+): SlotQuery {
+  return {
     visitType: vt,
     from: req.start,
     to: req.start,
     now,
-    practitionerIds: ids,
+    practitionerIds: pool.map((c) => c.practitionerId),
     ...(req.state ? { state: req.state } : {}),
     ...(req.language ? { language: req.language } : {}),
   };
-  const busy = await calendar(q, tenantId, pool, query, req.start);
-  const free = findSlots(query, pool, busy).filter((slot) => slot.start === req.start);
+}
+
+/**
+ * The clinicians free at the one instant `query` asks about, given their calendars; when none is,
+ * the time is either taken (`SlotTaken`) or never was a time on offer (422).
+ */
+export function freeOf(query: SlotQuery, pool: ClinicianAvailability[], busy: BusyInterval[]): string[] {
+  const free = findSlots(query, pool, busy).filter((slot) => slot.start === query.from);
   if (free.length > 0) return free.map((slot) => slot.practitionerId);
-  const offered = findSlots(query, pool, []).some((slot) => slot.start === req.start);
+  const offered = findSlots(query, pool, []).some((slot) => slot.start === query.from);
   if (offered) throw new SlotTaken();
   throw refused('That time is not offered for this visit type');
 }
 
-/** The next free times after a lost race: the same clinician's first, then anyone's, earliest first. */
+/**
+ * The next free times after a lost race: the same clinician's first, then anyone's, earliest first.
+ * Two small searches (the clinician alone, then the line for what is still missing) rather than one
+ * wide one: in a surge many bookings lose, and each answer must stay cheap.
+ */
 export async function alternatives(
   s: BookingServices,
   tenantId: number,
@@ -253,21 +287,21 @@ export async function alternatives(
 ): Promise<Slot[]> {
   return s.db.withTenant(tenantId, async (q) => {
     const pool = await s.config.clinicians(q, tenantId, { serviceLine: vt.serviceLine });
-    const from = Math.max(req.start - DAY, now);
-    const to = from + 14 * DAY;
-    const slots = (
-      await searchSlots(q, tenantId, pool, {
-        visitType: vt,
-        from,
-        to,
-        now,
-        limit: 200,
-        ...(req.state ? { state: req.state } : {}),
-        ...(req.language ? { language: req.language } : {}),
-      })
-    ).filter((slot) => slot.start >= req.start);
-    const mine = req.practitionerId ? slots.filter((slot) => slot.practitionerId === req.practitionerId) : [];
-    const others = slots.filter((slot) => !mine.includes(slot));
+    const from = Math.max(req.start, now);
+    const query = {
+      visitType: vt,
+      from,
+      to: from + 14 * DAY,
+      now,
+      ...(req.state ? { state: req.state } : {}),
+      ...(req.language ? { language: req.language } : {}),
+    };
+    const own = pool.filter((c) => c.practitionerId === req.practitionerId);
+    const mine = own.length > 0 ? await searchSlots(q, tenantId, own, { ...query, limit: count }) : [];
+    if (mine.length >= count) return mine;
+    const others = (await searchSlots(q, tenantId, pool, { ...query, limit: count + mine.length })).filter(
+      (slot) => slot.practitionerId !== req.practitionerId,
+    );
     return [...mine, ...others].slice(0, count);
   });
 }

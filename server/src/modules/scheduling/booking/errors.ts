@@ -30,3 +30,8 @@ const EXCLUSION_VIOLATION = '23P01';
 export function isOverlap(err: unknown): boolean {
   return (err as { code?: string } | null)?.code === EXCLUSION_VIOLATION;
 }
+
+/** PostgreSQL aborted the transaction to break a lock cycle: running it again is safe. */
+export function isDeadlock(err: unknown): boolean {
+  return (err as { code?: string } | null)?.code === '40P01';
+}

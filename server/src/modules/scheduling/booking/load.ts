@@ -76,3 +76,104 @@ export async function releaseLoad(
     [tenantId, c.practitionerId, day, week],
   );
 }
+
+/** One cap row a batch of bookings takes `n` appointments of. */
+export interface LoadTake {
+  practitionerId: string;
+  period: 'day' | 'week';
+  startsOn: string;
+  cap: number;
+  n: number;
+}
+
+/**
+ * The cap rows a batch of bookings takes, one per (clinician, period, date) with its count, in one
+ * order for every batch (so two batches never wait on each other in a circle).
+ */
+export function loadTakes(
+  bookings: readonly { clinician: ClinicianAvailability; day: string; week: string }[],
+): LoadTake[] {
+  const takes = new Map<string, LoadTake>();
+  const add = (practitionerId: string, period: 'day' | 'week', startsOn: string, cap: number) => {
+    const key = `${practitionerId}\u0000${period}\u0000${startsOn}`;
+    const take = takes.get(key);
+    if (take) take.n++;
+    else takes.set(key, { practitionerId, period, startsOn, cap, n: 1 });
+  };
+  for (const { clinician: c, day, week } of bookings) {
+    if (c.maxPerDay === undefined && c.maxPerWeek === undefined) continue;
+    add(c.practitionerId, 'day', day, c.maxPerDay ?? NO_CAP);
+    if (c.maxPerWeek !== undefined) add(c.practitionerId, 'week', week, c.maxPerWeek);
+  }
+  // New rows are inserted in this order and existing ones locked in the database's own (by key).
+  return [...takes.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, take]) => take);
+}
+
+/**
+ * `takeLoad` for a batch: all of `takes` or nothing. Rows are created as takeLoad creates them,
+ * then locked in key order and raised where the cap allows. False when any cap would be passed
+ * (then the caller's transaction must abort: some rows may have been raised).
+ */
+export async function takeLoadMany(
+  q: Queryable,
+  tenantId: number,
+  takes: readonly LoadTake[],
+): Promise<boolean> {
+  if (takes.length === 0) return true;
+  const keys = [
+    tenantId,
+    takes.map((t) => t.practitionerId),
+    takes.map((t) => t.period),
+    takes.map((t) => t.startsOn),
+  ];
+  await q.prepared(
+    'sched_load_create_many',
+    `INSERT INTO sched_load (tenant_id, practitioner_id, period, starts_on, booked)
+     SELECT $1, x.p, x.period, x.d,
+            (SELECT count(*) FROM sched_booking b
+              WHERE b.tenant_id = $1 AND b.practitioner_id = x.p AND b.status IN ('booked', 'checked-in')
+                AND (CASE WHEN x.period = 'day' THEN b.local_date ELSE b.local_week END) = x.d)
+       FROM unnest($2::text[], $3::text[], $4::date[]) AS x(p, period, d)
+      WHERE NOT EXISTS (SELECT 1 FROM sched_load l WHERE l.tenant_id = $1 AND l.practitioner_id = x.p
+                           AND l.period = x.period AND l.starts_on = x.d)
+     ON CONFLICT DO NOTHING`,
+    keys,
+  );
+  // Locked in key order by the subquery (every batch the same order), then raised where the cap allows.
+  const res = await q.prepared(
+    'sched_load_take_many',
+    `UPDATE sched_load l SET booked = l.booked + x.n
+       FROM (SELECT t.p, t.period, t.d, t.n, t.cap
+               FROM unnest($2::text[], $3::text[], $4::date[], $5::int[], $6::int[]) AS t(p, period, d, n, cap)
+               JOIN sched_load k ON k.tenant_id = $1 AND k.practitioner_id = t.p AND k.period = t.period
+                AND k.starts_on = t.d
+              ORDER BY k.practitioner_id, k.period, k.starts_on
+              FOR UPDATE OF k) AS x
+      WHERE l.tenant_id = $1 AND l.practitioner_id = x.p AND l.period = x.period AND l.starts_on = x.d
+        AND l.booked + x.n <= x.cap`,
+    [...keys, takes.map((t) => t.n), takes.map((t) => t.cap)],
+  );
+  return res.rowCount === takes.length;
+}
+
+/** Gives back what `takeLoadMany` took for bookings that then lost their time. */
+export async function releaseLoadMany(
+  q: Queryable,
+  tenantId: number,
+  takes: readonly LoadTake[],
+): Promise<void> {
+  if (takes.length === 0) return;
+  await q.prepared(
+    'sched_load_release_many',
+    `UPDATE sched_load l SET booked = greatest(l.booked - x.n, 0)
+       FROM unnest($2::text[], $3::text[], $4::date[], $5::int[]) AS x(p, period, d, n)
+      WHERE l.tenant_id = $1 AND l.practitioner_id = x.p AND l.period = x.period AND l.starts_on = x.d`,
+    [
+      tenantId,
+      takes.map((t) => t.practitionerId),
+      takes.map((t) => t.period),
+      takes.map((t) => t.startsOn),
+      takes.map((t) => t.n),
+    ],
+  );
+}

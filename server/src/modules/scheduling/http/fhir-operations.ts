@@ -3,7 +3,7 @@ import { FhirError, operationOutcome } from '../../../platform/http/operation-ou
 import type { Modality, Slot, VisitType } from '../availability/types.js';
 import { SERVICE_LINE_SYSTEM, VISIT_TYPE_SYSTEM } from '../booking/appointment-resource.js';
 import { markNoShow, checkInBooking } from '../booking/attendance.js';
-import { bookVisit } from '../booking/book.js';
+import { BookingBatcher } from '../booking/booking-batcher.js';
 import { searchSlots } from '../booking/search.js';
 import { cancelBooking } from '../booking/cancel.js';
 import { notFound, SlotTaken } from '../booking/errors.js';
@@ -208,6 +208,8 @@ export function schedulingOperations(app: FastifyInstance, s: BookingServices, p
     reply.type(FHIR_JSON).send(JSON.stringify(await find(req))),
   );
 
+  // Concurrent bookings share transactions (and commits) when they arrive faster than one at a time.
+  const bookings = new BookingBatcher(s);
   app.post(`${base}/$book`, { schema: { hide: true } }, async (req, reply) => {
     const c = schedulingCaller(req);
     const input = OperationInput.of(req.body, undefined);
@@ -218,7 +220,7 @@ export function schedulingOperations(app: FastifyInstance, s: BookingServices, p
     const state = stateCode(input.get('state'));
     const language = input.get('language');
     try {
-      const booked = await bookVisit(s, c.tenantId, {
+      const booked = await bookings.book(c.tenantId, {
         visitTypeId,
         start: input.instant('start'),
         patientId,

@@ -47,6 +47,24 @@ export async function readPatientContact(
   return contactOf(JSON.parse(content) as PatientJson, defaultTimeZone);
 }
 
+/** `readPatientContact` for several Patients at once, by id (those that do not exist are absent). */
+export async function readPatientContacts(
+  q: Queryable,
+  tenantId: number,
+  patientIds: readonly string[],
+  defaultTimeZone: string,
+): Promise<Map<string, PatientContact>> {
+  const res = await q.prepared<{ id: string; content: string }>(
+    'notify_patient_contacts',
+    `SELECT id, content FROM resource
+      WHERE tenant_id = $1 AND res_type = 'Patient' AND id = ANY($2) AND NOT deleted AND content IS NOT NULL`,
+    [tenantId, patientIds],
+  );
+  return new Map(
+    res.rows.map((r) => [r.id, contactOf(JSON.parse(r.content) as PatientJson, defaultTimeZone)]),
+  );
+}
+
 /** Preferences as the web app reads and writes them (web/src/api/preferences.ts). */
 export function contactOf(p: PatientJson, defaultTimeZone: string): PatientContact {
   const telecom = p.telecom ?? [];

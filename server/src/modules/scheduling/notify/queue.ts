@@ -1,5 +1,5 @@
 import type { NoticeQueue } from '../booking/services.js';
-import { enqueueBookingNotices, enqueueOfferNotice } from './enqueue.js';
+import { enqueueBookingNotices, enqueueBookingNoticesMany, enqueueOfferNotice } from './enqueue.js';
 
 /** The booking code's notice queue (booking/services.ts), implemented by this module. */
 export type BookingNoticeQueue = NoticeQueue;
@@ -17,6 +17,14 @@ export function noticeQueue(opts: {
         reminderOffsetsMin: opts.reminderOffsetsMin,
         now: now(),
       });
+    },
+    async bookingsChanged(q, tenantId, changes) {
+      const at = now();
+      await enqueueBookingNoticesMany(
+        q,
+        tenantId,
+        changes.map((change) => ({ ...change, reminderOffsetsMin: opts.reminderOffsetsMin, now: at })),
+      );
     },
     async offerMade(q, tenantId, offer) {
       await enqueueOfferNotice(q, tenantId, { ...offer, now: now() });
