@@ -62,9 +62,10 @@ export async function bookMany(
     tenantId,
     async (q) => {
       const plans = await plan(s, q, tenantId, reqs, outcomes);
-      const accepted = await check(q, tenantId, plans, now, outcomes);
+      const { accepted, countedDays } = await check(q, tenantId, plans, now, outcomes);
       const takes = loadTakes(accepted);
-      if (!(await takeLoadMany(q, tenantId, takes))) throw new BatchAbandoned('a cap is reached');
+      if (!(await takeLoadMany(q, tenantId, takes, countedDays)))
+        throw new BatchAbandoned('a cap is reached');
       const inserted = await insertBookings(q, tenantId, accepted);
       const lost = accepted.filter((p) => !inserted.has(p.index));
       for (const p of lost) outcomes[p.index] = { ok: false, error: new SlotTaken() };
@@ -131,7 +132,7 @@ async function check(
   plans: Plan[],
   now: number,
   outcomes: BatchOutcome[],
-): Promise<Plan[]> {
+): Promise<{ accepted: Plan[]; countedDays: Set<string> }> {
   plans.sort((a, b) =>
     a.req.practitionerId !== b.req.practitionerId
       ? a.req.practitionerId < b.req.practitionerId
@@ -150,7 +151,7 @@ async function check(
     if (!days.has(key))
       days.set(key, { practitionerId: c.practitionerId, timeZone: c.timeZone, fromDate, toDate });
   }
-  const { taken, counted } = await calendarAround(
+  const { taken, counted, countedDays } = await calendarAround(
     q,
     tenantId,
     plans.map((p) => ({
@@ -186,7 +187,7 @@ async function check(
       outcomes[p.index] = { ok: false, error };
     }
   }
-  return accepted;
+  return { accepted, countedDays };
 }
 
 interface Ids {

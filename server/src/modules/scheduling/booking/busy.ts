@@ -50,18 +50,21 @@ export interface ClinicianDays {
   toDate: string;
 }
 
+/** How `calendarAround` names a clinician's day whose count row exists (`countedDays`). */
+export const dayKey = (practitionerId: string, date: string) => `${practitionerId} ${date}`;
+
 /**
  * What a batch of bookings checks, in one statement: the taken ranges around each booking's own
  * time (as `busyIntervals`; overlapping windows may return a range twice) and the day counts
- * (as `loadMarkers`) of the days its clinician's caps count.
+ * (as `loadMarkers`) of the days its clinician's caps count, and which of those days have a count row.
  */
 export async function calendarAround(
   q: Queryable,
   tenantId: number,
   windows: readonly ClinicianWindow[],
   days: readonly ClinicianDays[],
-): Promise<{ taken: BusyInterval[]; counted: BusyInterval[] }> {
-  if (windows.length === 0 && days.length === 0) return { taken: [], counted: [] };
+): Promise<{ taken: BusyInterval[]; counted: BusyInterval[]; countedDays: Set<string> }> {
+  if (windows.length === 0 && days.length === 0) return { taken: [], counted: [], countedDays: new Set() };
   const res = await q.prepared<{
     p: string;
     s: string | null;
@@ -108,10 +111,14 @@ export async function calendarAround(
   const zones = new Map(days.map((d) => [d.practitionerId, d.timeZone]));
   const taken: BusyInterval[] = [];
   const counted: BusyInterval[] = [];
+  const countedDays = new Set<string>();
   for (const r of res.rows)
     if (r.d === null) taken.push(takenRow({ p: r.p, s: r.s ?? '0', e: r.e, a: r.a }));
-    else counted.push(marker({ p: r.p, d: r.d, n: r.n }, zones));
-  return { taken, counted };
+    else {
+      counted.push(marker({ p: r.p, d: r.d, n: r.n }, zones));
+      countedDays.add(dayKey(r.p, r.d));
+    }
+  return { taken, counted, countedDays };
 }
 
 /**

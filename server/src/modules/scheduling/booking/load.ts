@@ -1,5 +1,6 @@
 import type { Queryable } from '../../../platform/db/pool.js';
 import type { ClinicianAvailability } from '../availability/types.js';
+import { dayKey } from './busy.js';
 
 /**
  * Takes one appointment of the clinician's caps for the local day and ISO week, in the booking's
@@ -118,6 +119,8 @@ export async function takeLoadMany(
   q: Queryable,
   tenantId: number,
   takes: readonly LoadTake[],
+  /** Day rows known to exist (`dayKey`): no need to create them. */
+  knownDays: ReadonlySet<string> = new Set(),
 ): Promise<boolean> {
   if (takes.length === 0) return true;
   const keys = [
@@ -126,9 +129,13 @@ export async function takeLoadMany(
     takes.map((t) => t.period),
     takes.map((t) => t.startsOn),
   ];
-  await q.prepared(
-    'sched_load_create_many',
-    `INSERT INTO sched_load (tenant_id, practitioner_id, period, starts_on, booked)
+  const missing = takes.filter(
+    (t) => t.period !== 'day' || !knownDays.has(dayKey(t.practitionerId, t.startsOn)),
+  );
+  if (missing.length > 0)
+    await q.prepared(
+      'sched_load_create_many',
+      `INSERT INTO sched_load (tenant_id, practitioner_id, period, starts_on, booked)
      SELECT $1, x.p, x.period, x.d,
             (SELECT count(*) FROM sched_booking b
               WHERE b.tenant_id = $1 AND b.practitioner_id = x.p AND b.status IN ('booked', 'checked-in')
@@ -137,8 +144,13 @@ export async function takeLoadMany(
       WHERE NOT EXISTS (SELECT 1 FROM sched_load l WHERE l.tenant_id = $1 AND l.practitioner_id = x.p
                            AND l.period = x.period AND l.starts_on = x.d)
      ON CONFLICT DO NOTHING`,
-    keys,
-  );
+      [
+        tenantId,
+        missing.map((t) => t.practitionerId),
+        missing.map((t) => t.period),
+        missing.map((t) => t.startsOn),
+      ],
+    );
   // Locked in key order by the subquery (every batch the same order), then raised where the cap allows.
   const res = await q.prepared(
     'sched_load_take_many',
