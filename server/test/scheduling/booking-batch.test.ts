@@ -11,6 +11,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import {
   configure,
   createPatients,
+  doubleBookings,
   emptyCalendar,
   primaryCare30,
   schedulingFixture,
@@ -31,15 +32,6 @@ async function count(t: TestDatabase, tenantId: number, sql: string): Promise<nu
 
 const liveBookings = (t: TestDatabase, tenantId: number) =>
   count(t, tenantId, `SELECT count(*) AS n FROM sched_booking WHERE tenant_id = $1 AND status = 'booked'`);
-
-const doubleBookings = (t: TestDatabase, tenantId: number) =>
-  count(
-    t,
-    tenantId,
-    `SELECT count(*) AS n FROM sched_booking a JOIN sched_booking b
-       ON a.tenant_id = b.tenant_id AND a.practitioner_id = b.practitioner_id AND a.id < b.id AND a.blocked && b.blocked
-     WHERE a.tenant_id = $1 AND a.status IN ('held', 'booked', 'checked-in') AND b.status IN ('held', 'booked', 'checked-in')`,
-  );
 
 /** Returns once some session waits on a row lock of a scheduling table (the batch under test). */
 async function waitForLockWait(watcher: pg.Client): Promise<void> {

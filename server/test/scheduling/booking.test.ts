@@ -10,6 +10,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import {
   configure,
   createPatients,
+  doubleBookings,
   emptyCalendar,
   primaryCare30,
   schedulingFixture,
@@ -44,18 +45,6 @@ async function events(t: TestDatabase, tenantId: number): Promise<string[]> {
     [tenantId],
   );
   return res.rows.map((r) => r.type);
-}
-
-/** Pairs of one clinician's live bookings whose blocked ranges overlap: must always be none. */
-async function doubleBookings(t: TestDatabase, tenantId: number): Promise<number> {
-  const res = await t.db.query<{ n: string }>(
-    tenantId,
-    `SELECT count(*) AS n FROM sched_booking a JOIN sched_booking b
-       ON a.tenant_id = b.tenant_id AND a.practitioner_id = b.practitioner_id AND a.id < b.id AND a.blocked && b.blocked
-     WHERE a.tenant_id = $1 AND a.status IN ('held', 'booked', 'checked-in') AND b.status IN ('held', 'booked', 'checked-in')`,
-    [tenantId],
-  );
-  return Number(res.rows[0]?.n);
 }
 
 describe('booking', { timeout: 240_000 }, () => {

@@ -135,3 +135,15 @@ export async function emptyCalendar(t: TestDatabase): Promise<void> {
     await owner.end();
   }
 }
+
+/** Pairs of one clinician's live bookings whose blocked ranges overlap: must always be none. */
+export async function doubleBookings(t: TestDatabase, tenantId: number): Promise<number> {
+  const res = await t.db.query<{ n: string }>(
+    tenantId,
+    `SELECT count(*) AS n FROM sched_booking a JOIN sched_booking b
+       ON a.tenant_id = b.tenant_id AND a.practitioner_id = b.practitioner_id AND a.id < b.id AND a.blocked && b.blocked
+     WHERE a.tenant_id = $1 AND a.status IN ('held', 'booked', 'checked-in') AND b.status IN ('held', 'booked', 'checked-in')`,
+    [tenantId],
+  );
+  return Number(res.rows[0]?.n);
+}

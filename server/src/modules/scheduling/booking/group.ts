@@ -86,6 +86,23 @@ export async function createGroupSession(
   }
 }
 
+/** Writes a session's new seat count to its own Appointment. */
+export async function recordSeats(
+  s: BookingServices,
+  q: Queryable,
+  tenantId: number,
+  session: BookingRow,
+  vt: VisitType,
+  now: number,
+  taken: number,
+): Promise<void> {
+  if (!session.appointmentId) return;
+  await updateResource(s.fhir, { tenantId, access: OPEN_ACCESS, q }, 'Appointment', session.appointmentId, {
+    ...sessionAppointment(session.id, vt, session.practitionerId, session.start, session.end, now, taken),
+    id: session.appointmentId,
+  });
+}
+
 /** A session's own Appointment (no patient), with its seat count. */
 export function sessionAppointment(
   sessionId: string,
@@ -172,19 +189,7 @@ export async function bookSeat(
       undefined,
       appointmentId,
     );
-    if (session.appointmentId)
-      await updateResource(s.fhir, scope, 'Appointment', session.appointmentId, {
-        ...sessionAppointment(
-          session.id,
-          vt,
-          session.practitionerId,
-          session.start,
-          session.end,
-          now,
-          taken.rows[0]?.seats_taken ?? 0,
-        ),
-        id: session.appointmentId,
-      });
+    await recordSeats(s, q, tenantId, session, vt, now, taken.rows[0]?.seats_taken ?? 0);
     await emit(q, tenantId, 'appointment.booked', {
       bookingId: seatId,
       appointmentId,

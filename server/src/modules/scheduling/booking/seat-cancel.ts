@@ -1,12 +1,10 @@
-import { OPEN_ACCESS } from '../../../fhir/interactions/access.js';
-import { updateResource } from '../../../fhir/interactions/write.js';
 import type { Queryable } from '../../../platform/db/pool.js';
 import { schedulingPolicy } from '../config/policy.js';
 import { emit } from '../events.js';
 import type { BookingRow } from './booking-row.js';
 import type { ChangeRequest } from './cancel.js';
 import { notFound, refused } from './errors.js';
-import { lockSession, sessionAppointment } from './group.js';
+import { lockSession, recordSeats } from './group.js';
 import { recordStatus } from './record.js';
 import type { BookingServices } from './services.js';
 
@@ -110,19 +108,8 @@ export async function cancelSeat(
   const booking = seatBooking(session, seat);
   await recordStatus(s, q, tenantId, booking, 'cancelled', reason);
   const vt = await s.config.visitType(q, tenantId, session.visitTypeId);
-  if (vt && session.appointmentId && session.status === 'booked')
-    await updateResource(s.fhir, { tenantId, access: OPEN_ACCESS, q }, 'Appointment', session.appointmentId, {
-      ...sessionAppointment(
-        session.id,
-        vt,
-        session.practitionerId,
-        session.start,
-        session.end,
-        now,
-        taken.rows[0]?.seats_taken ?? 0,
-      ),
-      id: session.appointmentId,
-    });
+  if (vt && session.status === 'booked')
+    await recordSeats(s, q, tenantId, session, vt, now, taken.rows[0]?.seats_taken ?? 0);
   // The seat's version is the session's while it is booked, one more once it is cancelled.
   const version = session.version + 1;
   await tellCancelled(s, q, tenantId, session, seat, version);
