@@ -5,8 +5,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export CI="${CI:-true}"
 
-# System packages the tests need (Debian names): PostgreSQL, and Chromium for the browser tests.
-APT_PACKAGES=(postgresql chromium)
+# System packages the tests need (Debian names): PostgreSQL, Chromium for the browser tests, coturn
+# for the TURN relay tests.
+APT_PACKAGES=(postgresql chromium coturn)
 
 failed_steps=()
 step() {
