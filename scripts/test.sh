@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 export CI="${CI:-true}"
 
 # System packages the tests need (Debian names): PostgreSQL, Chromium for the browser tests, coturn
-# for the TURN relay tests.
-APT_PACKAGES=(postgresql chromium coturn)
+# for the TURN relay tests, nats-server for signaling across nodes.
+APT_PACKAGES=(postgresql chromium coturn nats-server)
 
 failed_steps=()
 step() {

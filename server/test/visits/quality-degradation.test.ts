@@ -12,7 +12,7 @@ import {
   type Modality,
   type ObservedQuality,
   type ResolvedPolicy,
-} from '../../src/modules/video/quality/index.js';
+} from '../../src/modules/visits/quality/index.js';
 
 const T0 = 1_700_000_000_000;
 

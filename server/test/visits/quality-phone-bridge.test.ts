@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { phoneBridgeAdvice, resolvePolicy, type Span } from '../../src/modules/video/quality/index.js';
+import { phoneBridgeAdvice, resolvePolicy, type Span } from '../../src/modules/visits/quality/index.js';
 
 const policy = resolvePolicy({ sustainSeconds: 10, phoneBridgeMosFloor: 2.6, poorRatio: 0.8 });
 

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { iceConfigFromEnv, iceServers, type IceServer } from '../../src/modules/video/ice/index.js';
+import { iceConfigFromEnv, iceServers, type IceServer } from '../../src/modules/visits/ice/index.js';
 import { CHROMIUM, CHROMIUM_ARGS } from '../browser/support/chromium.js';
 import { gatherRelayCandidates, relayCall, type GatherResult } from './turn-page.js';
 import { startTurnServer, type TurnServer } from './turn-server.js';

@@ -7,7 +7,7 @@ import {
   QualityInputError,
   type MediaStatsSnapshot,
   type StatsSnapshot,
-} from '../../src/modules/video/quality/index.js';
+} from '../../src/modules/visits/quality/index.js';
 
 const T0 = 1_700_000_000_000;
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { describe, it } from 'node:test';
-import { iceConfigFromEnv, iceServers, type IceConfig } from '../../src/modules/video/ice/index.js';
+import { iceConfigFromEnv, iceServers, type IceConfig } from '../../src/modules/visits/ice/index.js';
 
 const SECRET = 'a-shared-secret-of-some-length';
 const USER = 'participant-7f3a';

@@ -12,7 +12,7 @@ import {
   QualityInputError,
   rating,
   type CodecProfile,
-} from '../../src/modules/video/quality/index.js';
+} from '../../src/modules/visits/quality/index.js';
 
 const close = (actual: number, expected: number, tolerance = 0.005) =>
   assert.ok(Math.abs(actual - expected) <= tolerance, `${actual} is not within ${tolerance} of ${expected}`);

@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import type { IceServer } from '../../src/modules/video/ice/index.js';
+import type { IceServer } from '../../src/modules/visits/ice/index.js';
 
 /**
  * The WebRTC the TURN tests run in Chromium. The page scripts are plain JavaScript in strings: the

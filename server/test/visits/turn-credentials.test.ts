@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { describe, it } from 'node:test';
-import { turnCredentials } from '../../src/modules/video/ice/index.js';
+import { turnCredentials } from '../../src/modules/visits/ice/index.js';
 
 const SECRET = 'openvisit-test-secret-0123';
 const USER = 'f81d4fae-7dec-11d0-a765-00a0c91e6bf6';

@@ -5,7 +5,7 @@ import {
   MAX_TURN_TTL_SECONDS,
   MIN_TURN_TTL_SECONDS,
   iceConfigFromEnv,
-} from '../../src/modules/video/ice/index.js';
+} from '../../src/modules/visits/ice/index.js';
 
 const SECRET = 'a-shared-secret-of-some-length';
 const TURN = { TURN_URLS: 'turn:turn.example.org:3478', TURN_SECRET: SECRET };
