@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { iceConfigFromEnv, iceServers, type IceServer } from '../../src/modules/visits/ice/index.js';
-import { CHROMIUM, CHROMIUM_ARGS } from '../browser/support/chromium.js';
+import { launchChromium, type ChromiumSession } from '../browser/support/chromium.js';
 import { gatherRelayCandidates, relayCall, type GatherResult } from './turn-page.js';
 import { startTurnServer, type TurnServer } from './turn-server.js';
 
@@ -19,8 +16,7 @@ import { startTurnServer, type TurnServer } from './turn-server.js';
 const LOOPBACK_ICE = '--allow-loopback-in-peer-connection';
 
 let turn: TurnServer | undefined;
-let context: BrowserContext | undefined;
-let profile: string | undefined;
+let browser: ChromiumSession | undefined;
 let page: Page;
 
 function config(secret: string) {
@@ -52,22 +48,16 @@ async function assertRefused(result: GatherResult, servers: IceServer[]): Promis
 describe('TURN through coturn, in Chromium', () => {
   before(async () => {
     turn = await startTurnServer();
-    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'openvisit-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [...CHROMIUM_ARGS, LOOPBACK_ICE],
-      timeout: 30_000,
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    // No origin is allowed: the page is about:blank, and WebRTC's traffic is not routed requests.
+    browser = await launchChromium({ allowedOrigins: [], extraArgs: [LOOPBACK_ICE] });
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
     await page.goto('about:blank');
   });
 
   after(async () => {
     try {
-      await context?.close();
+      await browser?.close();
     } finally {
-      if (profile) fs.rmSync(profile, { recursive: true, force: true });
       await turn?.stop();
     }
   });

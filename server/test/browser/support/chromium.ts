@@ -51,6 +51,8 @@ export interface LaunchOptions {
    * real policy (axe is evaluated through the DevTools protocol, which CSP does not restrict).
    */
   bypassCSP?: boolean;
+  /** Flags added to CHROMIUM_ARGS, e.g. fake media devices or loopback ICE for the video tests. */
+  extraArgs?: readonly string[];
 }
 
 /**
@@ -64,7 +66,7 @@ export async function launchChromium(opts: LaunchOptions): Promise<ChromiumSessi
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: CHROMIUM_ARGS,
+      args: [...CHROMIUM_ARGS, ...(opts.extraArgs ?? [])],
       locale: opts.locale ?? 'en-US',
       bypassCSP: opts.bypassCSP ?? false,
       viewport: { width: 1280, height: 800 },
