@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import pg from 'pg';
 import { bookInTransaction, type BookRequest } from '../../src/modules/scheduling/booking/book.js';
 import { ALONE, BatchAbandoned, bookMany } from '../../src/modules/scheduling/booking/book-many.js';
@@ -7,14 +7,12 @@ import { BookingBatcher } from '../../src/modules/scheduling/booking/booking-bat
 import { SlotTaken } from '../../src/modules/scheduling/booking/errors.js';
 import { noticeQueue } from '../../src/modules/scheduling/notify/queue.js';
 import { FhirError } from '../../src/platform/http/operation-outcome.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import type { TestDatabase } from '../support/database.js';
 import {
   configure,
-  createPatients,
   doubleBookings,
-  emptyCalendar,
   primaryCare30,
-  schedulingFixture,
+  bookingSuite,
   weekdayClinician,
   type SchedulingFixture,
 } from './support.js';
@@ -46,30 +44,18 @@ async function waitForLockWait(watcher: pg.Client): Promise<void> {
 }
 
 describe('booking in batches', { timeout: 240_000 }, () => {
-  let t: TestDatabase;
-  let f: SchedulingFixture;
-  let patients: string[];
-
-  before(async () => {
-    t = await createTestDatabase();
-    f = await schedulingFixture(t, NOW);
-    patients = await createPatients(f, t.tenantA, 12);
-  });
-  after(async () => t?.close());
-  beforeEach(async () => {
-    f.clock.ms = NOW;
-    await emptyCalendar(t);
-  });
-
-  const request = (over: Partial<BookRequest>): BookRequest => ({
+  const suite = bookingSuite(NOW, {
     visitTypeId: primaryCare30.id,
     practitionerId: 'dr-a',
     start: tue('10:00'),
-    patientId: patients[0] ?? '',
     booker: 'patient',
     bookedBy: 'test',
-    ...over,
   });
+  let t: TestDatabase;
+  let f: SchedulingFixture;
+  let patients: string[];
+  before(() => ({ t, f, patients } = suite));
+  const request = suite.request;
 
   it('answers each member of a batch on its own: booked, taken by the batch, refused, not found, or left alone', async () => {
     await configure(

@@ -1,19 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { bookVisit, type BookRequest } from '../../src/modules/scheduling/booking/book.js';
 import { cancelBooking } from '../../src/modules/scheduling/booking/cancel.js';
 import { SlotTaken } from '../../src/modules/scheduling/booking/errors.js';
 import { rescheduleBooking } from '../../src/modules/scheduling/booking/reschedule.js';
 import { searchSlots } from '../../src/modules/scheduling/booking/search.js';
 import { FhirError } from '../../src/platform/http/operation-outcome.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import type { TestDatabase } from '../support/database.js';
 import {
   configure,
-  createPatients,
   doubleBookings,
-  emptyCalendar,
   primaryCare30,
-  schedulingFixture,
+  bookingSuite,
   weekdayClinician,
   type SchedulingFixture,
 } from './support.js';
@@ -48,31 +46,18 @@ async function events(t: TestDatabase, tenantId: number): Promise<string[]> {
 }
 
 describe('booking', { timeout: 240_000 }, () => {
-  let t: TestDatabase;
-  let f: SchedulingFixture;
-  let patients: string[];
-
-  before(async () => {
-    t = await createTestDatabase();
-    f = await schedulingFixture(t, NOW);
-    patients = await createPatients(f, t.tenantA, 12);
-  });
-  after(async () => t?.close());
-  beforeEach(async () => {
-    f.clock.ms = NOW;
-    // Each test starts from an empty calendar.
-    await emptyCalendar(t);
-  });
-
-  const request = (over: Partial<BookRequest>): BookRequest => ({
+  const suite = bookingSuite(NOW, {
     visitTypeId: primaryCare30.id,
     practitionerId: 'dr-a',
     start: tue('10:00'),
-    patientId: patients[0] ?? '',
     booker: 'patient',
     bookedBy: 'test',
-    ...over,
   });
+  let t: TestDatabase;
+  let f: SchedulingFixture;
+  let patients: string[];
+  before(() => ({ t, f, patients } = suite));
+  const request = suite.request;
 
   it('books a free time as a FHIR Appointment with an event, and refuses a time not on offer', async () => {
     await configure(f, t.tenantA, [primaryCare30], [weekdayClinician('dr-a')]);

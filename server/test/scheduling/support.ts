@@ -1,3 +1,4 @@
+import { after, before, beforeEach } from 'node:test';
 import pg from 'pg';
 import { definitions } from '../../src/fhir/definitions/index.js';
 import { OPEN_ACCESS } from '../../src/fhir/interactions/access.js';
@@ -7,7 +8,8 @@ import { SearchParamRegistry } from '../../src/fhir/storage/search-param-registr
 import type { ClinicianAvailability, VisitType } from '../../src/modules/scheduling/availability/types.js';
 import type { BookingServices, SchedulingCounters } from '../../src/modules/scheduling/booking/services.js';
 import { SchedulingConfig } from '../../src/modules/scheduling/config/store.js';
-import type { TestDatabase } from '../support/database.js';
+import type { BookRequest } from '../../src/modules/scheduling/booking/book.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 /** A clock the tests move by hand. */
 export class TestClock {
@@ -146,4 +148,39 @@ export async function doubleBookings(t: TestDatabase, tenantId: number): Promise
     [tenantId],
   );
   return Number(res.rows[0]?.n);
+}
+
+/** A booking test suite's database, fixture and patients, and its request builder. */
+export interface BookingSuite {
+  t: TestDatabase;
+  f: SchedulingFixture;
+  patients: string[];
+  request(over: Partial<BookRequest>): BookRequest;
+}
+
+/**
+ * Registers the hooks of a booking suite (call inside `describe`): a fresh database with 12
+ * patients, and before each test the clock at `now` and an empty calendar. The fields are set
+ * once the suite's `before` has run.
+ */
+export function bookingSuite(now: number, defaults: Omit<BookRequest, 'patientId'>): BookingSuite {
+  const suite = {
+    patients: [] as string[],
+    request: (over: Partial<BookRequest>): BookRequest => ({
+      ...defaults,
+      patientId: suite.patients[0] ?? '',
+      ...over,
+    }),
+  } as BookingSuite;
+  before(async () => {
+    suite.t = await createTestDatabase();
+    suite.f = await schedulingFixture(suite.t, now);
+    suite.patients = await createPatients(suite.f, suite.t.tenantA, 12);
+  });
+  after(async () => suite.t?.close());
+  beforeEach(async () => {
+    suite.f.clock.ms = now;
+    await emptyCalendar(suite.t);
+  });
+  return suite;
 }

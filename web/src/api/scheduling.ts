@@ -1,4 +1,8 @@
-import type { DateOverride, WeeklyRule } from '../../../server/src/modules/scheduling/availability/types.js';
+import type {
+  ClinicianAvailability,
+  DateOverride,
+  WeeklyRule,
+} from '../../../server/src/modules/scheduling/availability/types.js';
 import { ApiError } from './api-error.js';
 import type { FhirClient, FhirResource } from './fhir-client.js';
 import type { CodeableConcept } from './fhir-text.js';
@@ -35,20 +39,11 @@ export interface TimeOff {
   reason?: string;
 }
 
-export interface Availability {
-  practitionerId: string;
-  timeZone: string;
-  rules: WeeklyRule[];
-  overrides: DateOverride[];
+/** A clinician's availability as the configuration API sends and takes it (time off as ISO text). */
+export type Availability = Omit<ClinicianAvailability, 'timeOff'> & {
   timeOff: TimeOff[];
-  maxPerDay?: number;
-  maxPerWeek?: number;
-  licensedStates: string[];
-  languages: string[];
-  serviceLines: string[];
-  weight: number;
   [key: string]: unknown;
-}
+};
 
 export interface SchedulingPolicy {
   patientChangeMinNoticeMin: number;

@@ -1,19 +1,5 @@
-import {
-  Alert,
-  Anchor,
-  Button,
-  Card,
-  Checkbox,
-  Container,
-  Group,
-  List,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Button, Card, Checkbox, Group, List, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useRef, useState, type Dispatch, type FormEvent, type ReactNode, type SetStateAction } from 'react';
-import { Link, Navigate } from 'react-router';
 import { fromLocalInput, localDate, toLocalInput } from '../api/local-days.js';
 import { isoInstant, type Availability as AvailabilityConfig, type TimeOff } from '../api/scheduling.js';
 import { useAction } from '../api/use-action.js';
@@ -27,19 +13,13 @@ import {
   type WeekHours,
 } from '../api/weekly-hours.js';
 import { ApiError } from '../api/api-error.js';
-import { appRole, keepsSchedules } from '../auth/app-role.js';
-import { useAuth } from '../auth/AuthProvider.js';
-import { ToSignIn } from '../auth/ToSignIn.js';
 import { formatCalendarDay } from '../i18n/format.js';
 import { useI18n } from '../i18n/I18nProvider.js';
 import { ErrorState } from '../ui/ErrorState.js';
 import { Loading } from '../ui/Loading.js';
-import { PageHeading } from '../ui/PageHeading.js';
-import { PageLayout } from '../ui/PageLayout.js';
-import { ClinicianSelect } from '../ui/scheduling/ClinicianSelect.js';
+import { ClinicianPage } from '../ui/scheduling/ClinicianPage.js';
 import { useScheduling } from '../ui/scheduling/hooks.js';
 import { languageName, serviceLineName } from '../ui/scheduling/labels.js';
-import { useScheduleOwner } from '../ui/scheduling/schedule-owner.js';
 import { useToast } from '../ui/Toasts.js';
 
 interface OverrideRow {
@@ -493,40 +473,9 @@ function RowsSection<R extends { key: number }>({
 
 export default function Availability() {
   const { t } = useI18n();
-  const { tokens } = useAuth();
-  const owner = useScheduleOwner();
-  if (!tokens) return <ToSignIn />;
-  if (!keepsSchedules(appRole(tokens))) return <Navigate to="/home" replace />;
-  const practitioner = owner.practitioner;
   return (
-    <PageLayout>
-      <Container size="md" py="md">
-        <Stack gap="lg">
-          <PageHeading title={t('hours.title')} lead={t('hours.lead')} />
-          <Anchor
-            component={Link}
-            to={`/schedule${practitioner ? `?practitioner=${encodeURIComponent(practitioner)}` : ''}`}
-          >
-            {t('hours.back')}
-          </Anchor>
-          {owner.loading ? (
-            <Loading label={t('app.loading')} />
-          ) : owner.error ? (
-            <ErrorState error={owner.error} onRetry={owner.retry} />
-          ) : (
-            <>
-              {owner.clinicians.length > 0 && practitioner && (
-                <ClinicianSelect clinicians={owner.clinicians} value={practitioner} onChange={owner.choose} />
-              )}
-              {practitioner ? (
-                <EditorFor key={practitioner} practitioner={practitioner} />
-              ) : (
-                <Text>{t('sched.noClinician')}</Text>
-              )}
-            </>
-          )}
-        </Stack>
-      </Container>
-    </PageLayout>
+    <ClinicianPage title={t('hours.title')} lead={t('hours.lead')} back={t('hours.back')}>
+      {(practitioner) => <EditorFor practitioner={practitioner} />}
+    </ClinicianPage>
   );
 }

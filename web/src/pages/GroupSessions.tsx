@@ -1,18 +1,6 @@
-import {
-  Alert,
-  Anchor,
-  Badge,
-  Button,
-  Card,
-  Container,
-  Group,
-  NativeSelect,
-  Stack,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, Group, NativeSelect, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
-import { Link, Navigate } from 'react-router';
+import { Link } from 'react-router';
 import { dayBounds, localDate } from '../api/local-days.js';
 import {
   groupSessionsOf,
@@ -25,20 +13,15 @@ import {
 } from '../api/scheduling.js';
 import { useAction } from '../api/use-action.js';
 import { useQuery } from '../api/use-query.js';
-import { appRole, keepsSchedules } from '../auth/app-role.js';
 import { useAuth } from '../auth/AuthProvider.js';
-import { ToSignIn } from '../auth/ToSignIn.js';
 import { formatWhen } from '../i18n/format.js';
 import { useI18n } from '../i18n/I18nProvider.js';
 import { DataTable } from '../ui/DataTable.js';
 import { EmptyState } from '../ui/EmptyState.js';
 import { ErrorState } from '../ui/ErrorState.js';
 import { Loading } from '../ui/Loading.js';
-import { PageHeading } from '../ui/PageHeading.js';
-import { PageLayout } from '../ui/PageLayout.js';
-import { ClinicianSelect } from '../ui/scheduling/ClinicianSelect.js';
+import { ClinicianPage } from '../ui/scheduling/ClinicianPage.js';
 import { useScheduling } from '../ui/scheduling/hooks.js';
-import { useScheduleOwner } from '../ui/scheduling/schedule-owner.js';
 import { TimePicker } from '../ui/scheduling/TimePicker.js';
 import { useToast } from '../ui/Toasts.js';
 
@@ -279,40 +262,13 @@ function Sessions({ practitioner }: { practitioner: string }) {
 /** Group sessions (`/schedule/sessions`): plan one at a clinician's free time, see the places taken. */
 export default function GroupSessions() {
   const { t, timeZone } = useI18n();
-  const { tokens } = useAuth();
-  const owner = useScheduleOwner();
-  if (!tokens) return <ToSignIn />;
-  if (!keepsSchedules(appRole(tokens))) return <Navigate to="/home" replace />;
-  const practitioner = owner.practitioner;
   return (
-    <PageLayout>
-      <Container size="md" py="md">
-        <Stack gap="lg">
-          <PageHeading title={t('sessions.title')} lead={t('sessions.lead', { zone: timeZone })} />
-          <Anchor
-            component={Link}
-            to={`/schedule${practitioner ? `?practitioner=${encodeURIComponent(practitioner)}` : ''}`}
-          >
-            {t('sessions.back')}
-          </Anchor>
-          {owner.loading ? (
-            <Loading label={t('app.loading')} />
-          ) : owner.error ? (
-            <ErrorState error={owner.error} onRetry={owner.retry} />
-          ) : (
-            <>
-              {owner.clinicians.length > 0 && practitioner && (
-                <ClinicianSelect clinicians={owner.clinicians} value={practitioner} onChange={owner.choose} />
-              )}
-              {practitioner ? (
-                <Sessions key={practitioner} practitioner={practitioner} />
-              ) : (
-                <Text>{t('sched.noClinician')}</Text>
-              )}
-            </>
-          )}
-        </Stack>
-      </Container>
-    </PageLayout>
+    <ClinicianPage
+      title={t('sessions.title')}
+      lead={t('sessions.lead', { zone: timeZone })}
+      back={t('sessions.back')}
+    >
+      {(practitioner) => <Sessions practitioner={practitioner} />}
+    </ClinicianPage>
   );
 }

@@ -2,11 +2,9 @@ import { Alert, Button, Card, Checkbox, Group, Radio, Stack, Text, Title } from 
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { localDate } from '../../api/local-days.js';
 import {
-  cliniciansOf,
   participantId,
   practitionerDisplay,
   refusalOf,
-  seatsOf,
   visitTypeId,
   type Appointment,
   type Modality,
@@ -14,16 +12,17 @@ import {
 } from '../../api/scheduling.js';
 import { useAction } from '../../api/use-action.js';
 import { useQuery } from '../../api/use-query.js';
-import { useAuth } from '../../auth/AuthProvider.js';
 import { formatWhen } from '../../i18n/format.js';
 import { useI18n } from '../../i18n/I18nProvider.js';
 import { EmptyState } from '../EmptyState.js';
 import { ErrorState, OutcomeDetails } from '../ErrorState.js';
 import { Loading } from '../Loading.js';
-import { namesOf, useScheduling } from './hooks.js';
+import { useScheduling } from './hooks.js';
 import { modalityName, serviceLineName, visitTypeDetails } from './labels.js';
 import { slotKey, TimePicker, type SlotFilters } from './TimePicker.js';
 import { WaitlistForm } from './WaitlistForm.js';
+import { ClinicianChoice } from './ClinicianChoice.js';
+import { GroupSessionList } from './GroupSessionList.js';
 
 export type BookingOutcome = 'booked' | 'moved' | 'joined' | 'waitlisted';
 
@@ -31,10 +30,6 @@ type Step = 'service' | 'visit' | 'clinician' | 'time' | 'confirm';
 
 /** The roles of clinic staff (who book for patients and are not bound by the patients' notice). */
 const STAFF_BOOKERS = ['front-desk', 'clinician', 'nurse'];
-
-/** How far ahead "who has free times" looks, in days. */
-const CLINICIAN_LOOKAHEAD_DAYS = 28;
-const DAY_MS = 86_400_000;
 
 export interface BookingFlowProps {
   /** The patient the visit is for. */
@@ -199,7 +194,7 @@ export function BookingFlow({
   if (step === 'clinician' && visitType.groupCapacity > 1) {
     return frame(
       t('book.chooseSession'),
-      <GroupSessions visitType={visitType} patientId={patientId} onJoined={(a) => onDone(a, 'joined')} />,
+      <GroupSessionList visitType={visitType} patientId={patientId} onJoined={(a) => onDone(a, 'joined')} />,
     );
   }
 
@@ -313,67 +308,6 @@ export function BookingFlow({
 function modalityOf(a: Appointment, vt: VisitType): Modality {
   const m = a.extension?.find((e) => e.url === 'urn:openvisit:modality')?.valueCode as Modality | undefined;
   return m && vt.modalities.includes(m) ? m : vt.modalities[0]!;
-}
-
-/** "First available" and every clinician with free times in the next weeks who fits the filters. */
-function ClinicianChoice({
-  visitType,
-  filters,
-  selected,
-  onPick,
-  waitlist,
-}: {
-  visitType: VisitType;
-  filters: SlotFilters;
-  selected: string | null;
-  onPick(id: string | null): void;
-  waitlist: ReactNode;
-}) {
-  const { t } = useI18n();
-  const scheduling = useScheduling();
-  const q = useQuery(`clinicians/${visitType.id}/${filters.state ?? ''}/${filters.language ?? ''}`, () => {
-    const now = Date.now();
-    return scheduling.find({
-      visitType: visitType.id,
-      start: now,
-      end: now + CLINICIAN_LOOKAHEAD_DAYS * DAY_MS,
-      count: 1000,
-      ...filters,
-    });
-  });
-  if (q.loading) return <Loading label={t('app.loading')} />;
-  if (q.error || !q.data) return <ErrorState error={q.error} onRetry={q.retry} />;
-  const clinicians = cliniciansOf(q.data);
-  if (clinicians.length === 0)
-    return (
-      <Stack gap="sm">
-        <EmptyState>{t('book.noClinicians')}</EmptyState>
-        {waitlist}
-      </Stack>
-    );
-  return (
-    <Stack gap="sm">
-      <Button
-        variant={selected === null ? 'filled' : 'default'}
-        size="md"
-        justify="flex-start"
-        onClick={() => onPick(null)}
-      >
-        {t('book.firstAvailable')}
-      </Button>
-      {clinicians.map((c) => (
-        <Button
-          key={c.id}
-          variant={selected === c.id ? 'filled' : 'default'}
-          size="md"
-          justify="flex-start"
-          onClick={() => onPick(c.id)}
-        >
-          {c.name}
-        </Button>
-      ))}
-    </Stack>
-  );
 }
 
 /** The chosen time, how to meet, and the booking itself (or the move of a visit). */
@@ -515,88 +449,6 @@ function Confirm({
           {reschedule ? (staff ? t('book.staffMoveSubmit') : t('book.moveSubmit')) : t('book.submit')}
         </Button>
       </Group>
-    </Stack>
-  );
-}
-
-/** A group visit type's planned sessions with the seats left; joining takes a seat. */
-function GroupSessions({
-  visitType,
-  patientId,
-  onJoined,
-}: {
-  visitType: VisitType;
-  patientId: string;
-  onJoined(a: Appointment): void;
-}) {
-  const { t, locale, timeZone } = useI18n();
-  const { fhir } = useAuth();
-  const scheduling = useScheduling();
-  const action = useAction();
-  const [joining, setJoining] = useState<string | null>(null);
-  const q = useQuery(`sessions/${visitType.id}`, async () => {
-    const sessions = await scheduling.groupSessions(visitType.id);
-    const names = await namesOf(
-      fhir,
-      'Practitioner',
-      sessions.map((s) => participantId(s, 'Practitioner') ?? ''),
-    ).catch(() => new Map<string, string>());
-    return { sessions, names };
-  });
-  if (q.loading && !q.data) return <Loading label={t('app.loading')} />;
-  if (q.error || !q.data) return <ErrorState error={q.error} onRetry={q.retry} />;
-  const { sessions, names } = q.data;
-  if (sessions.length === 0) return <EmptyState>{t('book.noSessions')}</EmptyState>;
-  const join = async (session: Appointment) => {
-    setJoining(session.id ?? null);
-    let seat: Appointment | undefined;
-    const ok = await action.run(async () => {
-      seat = await scheduling.join(session.id ?? '', patientId);
-    });
-    if (ok && seat) onJoined(seat);
-  };
-  const refusal = action.failure ? refusalOf(action.failure) : null;
-  return (
-    <Stack gap="sm">
-      {refusal &&
-        (refusal.kind === 'taken' ? (
-          <Alert color="yellow" role="alert" title={t('book.sessionFull')} />
-        ) : refusal.kind === 'other' ? (
-          <ErrorState error={refusal.error} />
-        ) : (
-          <Alert color="yellow" role="alert" title={t('book.notAllowed')} />
-        ))}
-      <Stack component="ul" gap="sm" className="ov-plain-list">
-        {sessions.map((s) => {
-          const seats = seatsOf(s, visitType.groupCapacity);
-          const left = seats ? Math.max(0, seats.capacity - seats.taken) : undefined;
-          const when = formatWhen(s.start ?? '', locale, timeZone);
-          const practitioner = participantId(s, 'Practitioner');
-          return (
-            <Card component="li" withBorder key={s.id}>
-              <Group justify="space-between" wrap="wrap">
-                <div>
-                  <Text fw={600}>{when}</Text>
-                  <Text size="sm">{practitioner ? (names.get(practitioner) ?? '') : ''}</Text>
-                  {left !== undefined && (
-                    <Text size="sm" c="dimmed">
-                      {t('book.seatsLeft', { left, capacity: seats?.capacity ?? 0 })}
-                    </Text>
-                  )}
-                </div>
-                <Button
-                  disabled={left === 0}
-                  loading={action.busy && joining === s.id}
-                  onClick={() => void join(s)}
-                  aria-label={t('book.joinSession', { when })}
-                >
-                  {t('book.join')}
-                </Button>
-              </Group>
-            </Card>
-          );
-        })}
-      </Stack>
     </Stack>
   );
 }
