@@ -1,5 +1,10 @@
+import { checkinEn } from './checkin.en.js';
+import { visitsEn } from './visits.en.js';
+
 /** English, the reference: every key here must exist in every other language (test/i18n.test.ts). */
 export const en = {
+  ...visitsEn,
+  ...checkinEn,
   'app.name': 'OpenVisit',
   'app.skipToContent': 'Skip to main content',
   'app.loading': 'Loading…',

@@ -1,6 +1,10 @@
+import { checkinEs } from './checkin.es.js';
 import type { Messages } from './en.js';
+import { visitsEs } from './visits.es.js';
 
 export const es: Messages = {
+  ...visitsEs,
+  ...checkinEs,
   'app.name': 'OpenVisit',
   'app.skipToContent': 'Saltar al contenido principal',
   'app.loading': 'Cargando…',
