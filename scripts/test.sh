@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 export CI="${CI:-true}"
 
 # System packages the tests need (Debian names): PostgreSQL, Chromium for the browser tests, coturn
-# for the TURN relay tests, nats-server for signaling across nodes.
-APT_PACKAGES=(postgresql chromium coturn nats-server)
+# for the TURN relay tests, nats-server for signaling across nodes, janus (the SFU) for multi-party
+# video.
+APT_PACKAGES=(postgresql chromium coturn nats-server janus)
 
 failed_steps=()
 step() {
