@@ -31,6 +31,7 @@ import { webAppPlugin } from './web/web-app.js';
 import type { BookingServices, NoticeQueue } from './modules/scheduling/booking/services.js';
 import { schedulingMetrics, type SchedulingMetrics } from './modules/scheduling/metrics.js';
 import { schedulingServices } from './modules/scheduling/services-factory.js';
+import { startVisits, VISITS_API_PREFIX, type VisitOptions } from './modules/visits/plugin.js';
 import {
   registerSchedulingAdmin,
   registerSchedulingOperations,
@@ -62,6 +63,8 @@ export interface AppDeps {
   logger?: FastifyBaseLogger;
   /** Appointment notices the booking code enqueues (scheduling/notify); none when absent. */
   notices?: NoticeQueue;
+  /** Video visits: the signal bus, ICE servers, SFU and phone bridge (modules/visits/plugin.ts). */
+  visits?: VisitOptions;
 }
 
 declare module 'fastify' {
@@ -185,6 +188,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       fhirRoutes: false,
     });
     registerSchedulingAdmin(api, scheduling);
+  });
+  const [ticketKey] = deps.security.keyring;
+  if (!ticketKey) throw new Error('The keyring is empty');
+  const visits = startVisits(
+    app,
+    { db, scheduling, ticketKey: ticketKey.key, onCommitted: fhirOptions.onCommitted },
+    deps.visits,
+  );
+  await app.register(async (api) => {
+    await api.register(fhirAccessPlugin, {
+      ...security.accessOptions,
+      prefix: VISITS_API_PREFIX,
+      fhirRoutes: false,
+    });
+    visits.register(api);
   });
   return app;
 }

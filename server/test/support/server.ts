@@ -44,6 +44,8 @@ export async function startTestServer(
     /** Default `open`: the data layer's tests; the security layer's tests pass `secured`. */
     security?: AppDeps['security'];
     env?: Record<string, string>;
+    /** Video visit options (clock, signal bus, ICE servers, SFU). */
+    visits?: AppDeps['visits'];
   } = {},
 ): Promise<TestServer> {
   const tdb = opts.tdb ?? (await createTestDatabase());
@@ -71,6 +73,7 @@ export async function startTestServer(
     logger,
     security: opts.security ?? { mode: 'open' },
     ...(opts.onCommitted ? { onCommitted: opts.onCommitted } : {}),
+    ...(opts.visits ? { visits: opts.visits } : {}),
   });
   await app.listen({ port, host: '127.0.0.1' });
   const fhir = `http://127.0.0.1:${port}/fhir/R4`;

@@ -2,6 +2,8 @@ import crypto from 'node:crypto';
 import { AccountStore, type Account } from '../../../src/auth/identity/account-store.js';
 import { ClientStore } from '../../../src/auth/identity/client-store.js';
 import { Envelope } from '../../../src/platform/crypto/envelope.js';
+import type { AppDeps } from '../../../src/app.js';
+import type { TestDatabase } from '../../support/database.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { BackendClient, OAuthBrowser, type TokenSet } from './oauth-client.js';
 
@@ -26,9 +28,17 @@ export interface SecuredServer extends TestServer {
 }
 
 /** A real OpenVisit server with the security layer on, on a fresh database. */
-export async function startSecuredServer(env: Record<string, string> = {}): Promise<SecuredServer> {
-  const keyring = [{ id: 'test', key: crypto.randomBytes(32) }];
-  const server = await startTestServer({ security: { mode: 'secured', keyring }, env });
+export async function startSecuredServer(
+  env: Record<string, string> = {},
+  more: { visits?: AppDeps['visits']; tdb?: TestDatabase; keyring?: { id: string; key: Buffer }[] } = {},
+): Promise<SecuredServer> {
+  const keyring = more.keyring ?? [{ id: 'test', key: crypto.randomBytes(32) }];
+  const server = await startTestServer({
+    security: { mode: 'secured', keyring },
+    env,
+    ...(more.visits ? { visits: more.visits } : {}),
+    ...(more.tdb ? { tdb: more.tdb } : {}),
+  });
   const base = server.fhir.replace(/\/fhir\/R4$/, '');
   const envelope = new Envelope(keyring);
   const accounts = new AccountStore(server.tdb.db, envelope);

@@ -7,14 +7,28 @@ import type { BookingServices } from './services.js';
 
 /** The patient has arrived (checked in): a visit that is checked in is never marked a no-show. */
 export async function checkInBooking(s: BookingServices, tenantId: number, ref: { appointmentId: string }) {
-  return s.db.transaction(tenantId, async (q) => {
-    const b = await lockBooking(q, tenantId, ref);
-    if (b.status === 'checked-in') return b;
-    if (b.status !== 'booked') throw refused(`The appointment is ${b.status}`, 409);
-    await setStatus(q, tenantId, b.id, 'checked-in');
-    await recordStatus(s, q, tenantId, b, 'checked-in');
-    return { ...b, status: 'checked-in' as const };
-  });
+  return s.db.transaction(tenantId, (q) => markAttendance(s, q, tenantId, ref, 'checked-in'));
+}
+
+/**
+ * In the caller's transaction: the patient checked in (`checked-in`), or was seen (`fulfilled`, from
+ * booked or checked in). Repeating a step already taken changes nothing.
+ */
+export async function markAttendance(
+  s: BookingServices,
+  q: Parameters<typeof lockBooking>[0],
+  tenantId: number,
+  ref: { appointmentId: string },
+  status: 'checked-in' | 'fulfilled',
+): Promise<BookingRow> {
+  const b = await lockBooking(q, tenantId, ref);
+  if (b.status === status) return b;
+  const from: readonly BookingRow['status'][] =
+    status === 'checked-in' ? ['booked'] : ['booked', 'checked-in'];
+  if (!from.includes(b.status)) throw refused(`The appointment is ${b.status}`, 409);
+  await setStatus(q, tenantId, b.id, status);
+  await recordStatus(s, q, tenantId, b, status);
+  return { ...b, status };
 }
 
 async function setStatus(

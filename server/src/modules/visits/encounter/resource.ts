@@ -89,7 +89,7 @@ export function encounterResource(v: VisitState): Record<string, unknown> & { re
       : {}),
     subject: { reference: `Patient/${v.patientId}` },
     ...(participant.length ? { participant } : {}),
-    appointment: [{ reference: `Appointment/${v.appointmentId}` }],
+    ...(v.appointmentId ? { appointment: [{ reference: `Appointment/${v.appointmentId}` }] } : {}),
     ...(encounterPeriod ? { period: encounterPeriod } : {}),
     ...(finished
       ? { length: { value: minutes(inProgressMs(v)), unit: 'min', system: UCUM, code: 'min' } }

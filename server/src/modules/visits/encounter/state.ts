@@ -43,7 +43,8 @@ export type CancelReason = 'no-show' | 'cancelled';
 
 export interface VisitState {
   visitId: string;
-  appointmentId: string;
+  /** The booked Appointment; absent for an on-demand visit from a service line's queue. */
+  appointmentId?: string;
   patientId: string;
   /** The appointment's service line, recorded as Encounter.serviceType. */
   serviceLine?: string;
@@ -60,11 +61,14 @@ export interface VisitState {
 
 export interface NewVisit {
   visitId: string;
-  appointmentId: string;
+  appointmentId?: string;
   patientId: string;
   serviceLine?: string;
-  /** The clinician the appointment is booked with: the primary performer. */
-  practitionerId: string;
+  /**
+   * The clinician the appointment is booked with: the primary performer. Absent for an on-demand
+   * visit, whose primary clinician is whoever admits it.
+   */
+  practitionerId?: string;
 }
 
 /** A booked visit (`planned`), created at `at`. */
@@ -72,13 +76,15 @@ export function plannedVisit(v: NewVisit, at: number): VisitState {
   if (!Number.isFinite(at)) throw new TypeError('Visit time must be a finite epoch millisecond value');
   return {
     visitId: v.visitId,
-    appointmentId: v.appointmentId,
+    ...(v.appointmentId ? { appointmentId: v.appointmentId } : {}),
     patientId: v.patientId,
     ...(v.serviceLine ? { serviceLine: v.serviceLine } : {}),
     status: 'planned',
     statusHistory: [{ status: 'planned', start: at }],
     modalityHistory: [],
-    participants: [{ role: 'primary-clinician', reference: `Practitioner/${v.practitionerId}` }],
+    participants: v.practitionerId
+      ? [{ role: 'primary-clinician', reference: `Practitioner/${v.practitionerId}` }]
+      : [],
     lastEventAt: at,
   };
 }

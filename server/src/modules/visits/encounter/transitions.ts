@@ -10,7 +10,8 @@ import {
 
 export type VisitEvent =
   | { type: 'check-in' }
-  | { type: 'admit'; modality: VisitModality }
+  /** `by`: the admitting clinician, who becomes the primary one when the visit has none (on demand). */
+  | { type: 'admit'; modality: VisitModality; by?: `Practitioner/${string}` }
   | { type: 'modality-change'; modality: VisitModality }
   | { type: 'join'; role: Exclude<ParticipantRole, 'primary-clinician'>; reference: ParticipantReference }
   | { type: 'leave'; reference: ParticipantReference }
@@ -28,7 +29,8 @@ export type VisitTransitionErrorCode =
   | 'unknown-modality'
   | 'same-modality'
   | 'already-present'
-  | 'not-present';
+  | 'not-present'
+  | 'no-clinician';
 
 /** A rejected event; the state is unchanged. */
 export class VisitTransitionError extends Error {
@@ -88,12 +90,18 @@ export function visitTransition(state: VisitState, event: VisitEvent, at: number
     case 'admit': {
       checkModality(event.modality, fail);
       const next = moveTo(state, 'in-progress', at);
+      const hasPrimary = next.participants.some((p) => p.role === 'primary-clinician');
+      const newPrimary = hasPrimary ? undefined : event.by;
+      if (!hasPrimary && !newPrimary)
+        throw fail('no-clinician', 'An on-demand visit is admitted by a named clinician');
       return {
         ...next,
         modalityHistory: [{ modality: event.modality, start: at }],
-        participants: next.participants.map((p) =>
-          p.role === 'primary-clinician' && p.start === undefined ? { ...p, start: at } : p,
-        ),
+        participants: newPrimary
+          ? [{ role: 'primary-clinician', reference: newPrimary, start: at }, ...next.participants]
+          : next.participants.map((p) =>
+              p.role === 'primary-clinician' && p.start === undefined ? { ...p, start: at } : p,
+            ),
       };
     }
     case 'modality-change': {

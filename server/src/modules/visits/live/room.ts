@@ -1,0 +1,110 @@
+import type { SignalMessage } from '../signaling/index.js';
+import type { PeerInfo, ServerMessage } from './protocol.js';
+
+/** What a room needs of a socket. */
+export interface RoomMember {
+  readonly connId: string;
+  readonly participantId: string;
+  readonly role: PeerInfo['role'];
+  send(message: ServerMessage): void;
+  close(code: number, reason: string): void;
+  /** The visit's status as this node last heard it. */
+  visitStatusChanged(status: string): void;
+  modalityChanged(modality: string): void;
+}
+
+/** A visit's messages between nodes (the bus body, `k` for kind). */
+export type RoomEvent =
+  | {
+      k: 'peer';
+      id: string;
+      role: PeerInfo['role'];
+      conn: string;
+      state: 'joined' | 'left';
+      pc?: 'new' | 'existing';
+    }
+  | { k: 'here'; id: string; role: PeerInfo['role']; conn: string; to: string }
+  | { k: 'signal'; from: string; to?: string; data: Record<string, unknown> }
+  | { k: 'chat'; id: string; from: string; text: string; sent: string }
+  | { k: 'status'; status: string; modality: string | null }
+  | { k: 'modality'; modality: string; trigger: 'user' | 'automatic' };
+
+const OVER = new Set(['finished', 'cancelled', 'entered-in-error']);
+
+/**
+ * The sockets of one visit on this node, and what reaches them from the bus. Every event is
+ * delivered to this node's members whether it came from here or from another node (the bus delivers
+ * to local subscribers too), so nothing is sent twice and the order is the bus's.
+ */
+export class Room {
+  readonly members = new Set<RoomMember>();
+  status: string;
+  modality: string | null;
+
+  constructor(
+    readonly key: string,
+    status: string,
+    modality: string | null,
+    private readonly publish: (event: RoomEvent) => void,
+    readonly unsubscribe: () => void,
+  ) {
+    this.status = status;
+    this.modality = modality;
+  }
+
+  deliver(message: SignalMessage): void {
+    const e = message.body as unknown as RoomEvent;
+    switch (e.k) {
+      case 'peer':
+        for (const m of this.members) {
+          if (m.participantId === e.id) {
+            // The same participant connected again (another tab, or a resume on another node).
+            if (e.state === 'joined' && m.connId !== e.conn) m.close(4409, 'replaced by a newer connection');
+            continue;
+          }
+          m.send({
+            t: 'peer',
+            id: e.id,
+            role: e.role,
+            state: e.state,
+            conn: e.conn,
+            ...(e.pc ? { pc: e.pc } : {}),
+          });
+          // Tell the newcomer who is here (it may be on another node).
+          if (e.state === 'joined')
+            this.publish({ k: 'here', id: m.participantId, role: m.role, conn: m.connId, to: e.id });
+        }
+        return;
+      case 'here':
+        for (const m of this.members)
+          if (m.participantId === e.to)
+            m.send({ t: 'peer', id: e.id, role: e.role, state: 'joined', conn: e.conn, pc: 'existing' });
+        return;
+      case 'signal':
+        for (const m of this.members)
+          if (m.participantId !== e.from && (e.to === undefined || e.to === m.participantId))
+            m.send({ t: 'signal', from: e.from, data: e.data });
+        return;
+      case 'chat':
+        for (const m of this.members)
+          m.send({ t: 'chat', id: e.id, from: e.from, text: e.text, sent: e.sent });
+        return;
+      case 'status':
+        this.status = e.status;
+        this.modality = e.modality;
+        for (const m of [...this.members]) {
+          m.send({ t: 'status', status: e.status, modality: e.modality });
+          m.visitStatusChanged(e.status);
+          if (OVER.has(e.status)) m.close(4410, 'the visit is over');
+        }
+        return;
+      case 'modality':
+        this.modality = e.modality;
+        for (const m of this.members) {
+          m.send({ t: 'modality', modality: e.modality, trigger: e.trigger });
+          m.modalityChanged(e.modality);
+        }
+        return;
+    }
+  }
+}

@@ -1,0 +1,508 @@
+import crypto from 'node:crypto';
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { changeModality, recordChat } from '../flows/admission.js';
+import { queueOf, type QueueKey } from '../flows/queue.js';
+import { serviceLinesOf } from '../flows/participant.js';
+import { iceServers } from '../ice/index.js';
+import {
+  initialDegradationState,
+  qualitySample,
+  stepDegradation,
+  type DegradationState,
+  type StatsSnapshot,
+} from '../quality/index.js';
+import type { VisitServices } from '../services.js';
+import { readVisit } from '../store/visit-row.js';
+import { TicketError, type TicketClaims } from '../tickets/visit-tickets.js';
+import { CLOSE, type ClientMessage, type ServerMessage } from './protocol.js';
+import { QueueFeeds } from './queue-feed.js';
+import { Room, type RoomEvent, type RoomMember } from './room.js';
+
+/** Where the sockets are served. */
+export const VISIT_SOCKET_PATH = '/api/visits/live';
+
+const HELLO_TIMEOUT_MS = 10_000;
+const HEARTBEAT_MS = 25_000;
+const MAX_MESSAGE_BYTES = 64 * 1024;
+/** Messages a socket may send per second (SDP and candidates come in bursts; quality every few s). */
+const MESSAGES_PER_SECOND = 100;
+const CHAT_MAX = 2000;
+
+export interface LiveLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+/**
+ * The visit WebSockets of this node: authentication by ticket, heartbeats, the visit rooms and the
+ * queues their sockets follow. Rooms talk to the other nodes through the signal bus.
+ */
+export class VisitSockets {
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
+    perMessageDeflate: false,
+    clientTracking: false,
+  });
+  private readonly rooms = new Map<string, Room>();
+  readonly queues: QueueFeeds;
+  private readonly sockets = new Set<VisitSocket>();
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(
+    readonly s: VisitServices,
+    readonly log: LiveLogger,
+  ) {
+    this.queues = new QueueFeeds(s, s.bus, (err) =>
+      this.log.warn({ err: errorName(err) }, 'queue refresh failed'),
+    );
+    this.heartbeat = setInterval(() => {
+      for (const socket of this.sockets) socket.beat();
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  /** Takes the upgrades of `VISIT_SOCKET_PATH` on `server`. */
+  attach(server: http.Server): void {
+    server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+      const path = (req.url ?? '').split('?')[0];
+      if (path !== VISIT_SOCKET_PATH) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+    });
+  }
+
+  private accept(ws: WebSocket): void {
+    const socket = new VisitSocket(this, ws);
+    this.sockets.add(socket);
+    this.s.metrics.connectionOpened();
+    ws.once('close', () => {
+      this.sockets.delete(socket);
+      this.s.metrics.connectionClosed();
+      socket.closed();
+    });
+  }
+
+  /** Joins a socket to its visit's room, creating (and subscribing) the room on first use. */
+  async enter(tenantId: number, visitId: string, status: string, modality: string | null): Promise<Room> {
+    const key = `${tenantId}/${visitId}`;
+    let room = this.rooms.get(key);
+    if (!room) {
+      const ref = { tenantId, visitId };
+      // The bus may deliver before the constructor returns: the handler finds the room through `holder`.
+      const holder: { room?: Room } = {};
+      const unsubscribe = this.s.bus.subscribe(ref, (m) => holder.room?.deliver(m));
+      room = new Room(key, status, modality, (e) => this.publish(tenantId, visitId, e), unsubscribe);
+      holder.room = room;
+      this.rooms.set(key, room);
+      await this.s.bus.flush().catch(() => undefined);
+    }
+    return room;
+  }
+
+  leave(room: Room, member: RoomMember): void {
+    room.members.delete(member);
+    if (room.members.size === 0) {
+      room.unsubscribe();
+      this.rooms.delete(room.key);
+    }
+  }
+
+  publish(tenantId: number, visitId: string, event: RoomEvent): void {
+    this.s.bus.publish({ tenantId, visitId }, event as unknown as Record<string, unknown>);
+  }
+
+  /** After a committed change of a visit: its sockets and its queue's followers hear of it. */
+  visitChanged(
+    tenantId: number,
+    v: {
+      id: string;
+      status: string;
+      appointmentId: string | null;
+      practitionerId: string | null;
+      serviceLine: string;
+    },
+    modality: string | null,
+    queue?: QueueKey,
+  ): void {
+    this.publish(tenantId, v.id, { k: 'status', status: v.status, modality });
+    this.queues.announce(tenantId, queue ?? queueOf(v));
+  }
+
+  /** Visits with a socket on this node. */
+  get roomCount(): number {
+    return this.rooms.size;
+  }
+
+  get socketCount(): number {
+    return this.sockets.size;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.heartbeat);
+    for (const socket of this.sockets) socket.close(1001, 'server going away');
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+}
+
+function errorName(err: unknown): string {
+  return err instanceof Error ? err.name : 'unknown';
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** One socket: unauthenticated until its hello, then a member of a visit's room or a queue view. */
+class VisitSocket implements RoomMember {
+  readonly connId = crypto.randomBytes(9).toString('base64url');
+  private claims: TicketClaims | null = null;
+  private room: Room | null = null;
+  private unfollow: (() => void) | null = null;
+  private alive = true;
+  private windowStart = 0;
+  private windowCount = 0;
+  private readonly helloTimer: NodeJS.Timeout;
+  private previousStats: StatsSnapshot | null = null;
+  private degradation: DegradationState = initialDegradationState('video');
+  private mediaReported = false;
+  private busy: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly hub: VisitSockets,
+    private readonly ws: WebSocket,
+  ) {
+    this.helloTimer = setTimeout(() => this.close(CLOSE.unauthenticated, 'no hello'), HELLO_TIMEOUT_MS);
+    ws.on('pong', () => (this.alive = true));
+    ws.on('message', (data, isBinary) => {
+      // One message at a time per socket, in order: a hello finishes before what follows it.
+      this.busy = this.busy
+        .then(() => this.onMessage(data, isBinary))
+        .catch((err: unknown) => {
+          this.hub.log.warn({ err: errorName(err) }, 'visit socket message failed');
+          this.send({ t: 'error', code: 'failed', message: 'The message could not be handled' });
+        });
+    });
+    ws.on('error', () => undefined);
+  }
+
+  get participantId(): string {
+    return this.claims?.participantId ?? '';
+  }
+
+  get role(): TicketClaims['role'] {
+    return this.claims?.role ?? 'guest';
+  }
+
+  send(message: ServerMessage): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(message));
+  }
+
+  close(code: number, reason: string): void {
+    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING)
+      this.ws.close(code, reason);
+  }
+
+  beat(): void {
+    if (!this.alive) {
+      this.ws.terminate();
+      return;
+    }
+    this.alive = false;
+    this.ws.ping();
+  }
+
+  visitStatusChanged(status: string): void {
+    // Admitted: the waiting room is behind the patient now.
+    if (status !== 'arrived' && this.unfollow) {
+      this.unfollow();
+      this.unfollow = null;
+    }
+  }
+
+  modalityChanged(modality: string): void {
+    const step = stepDegradation(
+      this.degradation,
+      {
+        type: 'modality-changed',
+        modality: modality === 'video' ? 'video' : 'audio-only',
+        atMs: this.lastStatsAt(),
+      },
+      this.hub.s.quality,
+    );
+    this.degradation = step.state;
+  }
+
+  closed(): void {
+    clearTimeout(this.helloTimer);
+    this.unfollow?.();
+    this.unfollow = null;
+    const room = this.room;
+    const claims = this.claims;
+    if (!room || !claims) return;
+    this.hub.leave(room, this);
+    this.hub.publish(claims.tenantId, claims.visitId, {
+      k: 'peer',
+      id: claims.participantId,
+      role: claims.role,
+      conn: this.connId,
+      state: 'left',
+    });
+    if (!this.mediaReported && room.status === 'in-progress' && claims.kind === 'join') {
+      // Left before the media ever started: a failed join.
+      this.hub.s.metrics.mediaFailed(claims.role);
+    }
+  }
+
+  private lastStatsAt(): number {
+    return this.previousStats?.timestampMs ?? 0;
+  }
+
+  private tooFast(): boolean {
+    const now = Date.now();
+    if (now - this.windowStart >= 1000) {
+      this.windowStart = now;
+      this.windowCount = 0;
+    }
+    return ++this.windowCount > MESSAGES_PER_SECOND;
+  }
+
+  private async onMessage(data: RawData, isBinary: boolean): Promise<void> {
+    if (isBinary) return this.close(1003, 'text frames only');
+    if (this.tooFast()) return this.close(CLOSE.tooFast, 'too many messages');
+    let message: unknown;
+    try {
+      message = JSON.parse(data.toString());
+    } catch {
+      return this.send({ t: 'error', code: 'malformed', message: 'Messages are JSON objects' });
+    }
+    if (!isObject(message) || typeof message.t !== 'string')
+      return this.send({ t: 'error', code: 'malformed', message: 'Messages are JSON objects with a type' });
+    const m = message as ClientMessage;
+    if (!this.claims) {
+      if (m.t !== 'hello') return this.close(CLOSE.unauthenticated, 'hello first');
+      return this.hello(m);
+    }
+    switch (m.t) {
+      case 'ping':
+        return this.send({ t: 'pong', ...(typeof m.id === 'number' ? { id: m.id } : {}) });
+      case 'signal':
+        return this.signal(m);
+      case 'chat':
+        return this.chat(m.text);
+      case 'quality':
+        return this.quality(m.stats);
+      case 'modality':
+        return this.modality(m.modality, 'user');
+      case 'offer-declined':
+        this.degradation = stepDegradation(
+          this.degradation,
+          { type: 'offer-declined' },
+          this.hub.s.quality,
+        ).state;
+        return;
+      case 'media':
+        return this.media(m);
+      case 'hello':
+        return this.send({
+          t: 'error',
+          code: 'already-authenticated',
+          message: 'This socket already said hello',
+        });
+      default:
+        return this.send({ t: 'error', code: 'unknown-type', message: 'Unknown message type' });
+    }
+  }
+
+  private async hello(m: Extract<ClientMessage, { t: 'hello' }>): Promise<void> {
+    const s = this.hub.s;
+    let claims: TicketClaims;
+    try {
+      claims = s.tickets.verify(m.ticket, ['join', 'resume', 'queue'], s.now());
+    } catch (err) {
+      if (err instanceof TicketError) return this.close(CLOSE.unauthenticated, err.message);
+      throw err;
+    }
+    clearTimeout(this.helloTimer);
+    if (claims.kind === 'queue') return this.helloQueue(claims);
+    const visit = await s.db.withTenant(claims.tenantId, (q) =>
+      readVisit(q, claims.tenantId, claims.visitId),
+    );
+    if (!visit || ['finished', 'cancelled', 'entered-in-error'].includes(visit.status))
+      return this.close(CLOSE.visitOver, 'the visit is over');
+    if (visit.status === 'planned') return this.close(CLOSE.forbidden, 'check in first');
+    this.claims = claims;
+    if (claims.kind === 'resume') s.metrics.reconnected();
+    const modality = visit.state.modalityHistory.at(-1)?.modality ?? null;
+    if (modality && modality !== 'video') this.degradation = initialDegradationState('audio-only');
+    const room = await this.hub.enter(claims.tenantId, claims.visitId, visit.status, modality);
+    this.room = room;
+    room.members.add(this);
+    this.send({
+      t: 'welcome',
+      participantId: claims.participantId,
+      role: claims.role,
+      resume: s.tickets.issue({ ...claims, kind: 'resume' }, s.now()),
+      status: room.status,
+      modality: room.modality,
+      iceServers: iceServers(s.ice, `${claims.tenantId}-${this.connId}`, s.now()),
+      offerer: claims.role === 'clinician',
+    });
+    this.hub.publish(claims.tenantId, claims.visitId, {
+      k: 'peer',
+      id: claims.participantId,
+      role: claims.role,
+      conn: this.connId,
+      state: 'joined',
+      pc: m.pc === 'existing' ? 'existing' : 'new',
+    });
+    if (visit.status === 'arrived' && claims.role === 'patient')
+      this.unfollow = this.hub.queues.follow(claims.tenantId, queueOf(visit), {
+        tenantId: claims.tenantId,
+        visitId: visit.id,
+        onQueue: ({ place }) => {
+          if (place) this.send({ t: 'wait', position: place.position, etaMinutes: place.etaMinutes });
+        },
+      });
+  }
+
+  /** A clinician's live waiting room: their booked patients and their service lines' on-demand queues. */
+  private async helloQueue(claims: TicketClaims): Promise<void> {
+    const s = this.hub.s;
+    this.claims = claims;
+    const practitionerId = claims.participantId;
+    const lines = await s.db.withTenant(claims.tenantId, (q) =>
+      serviceLinesOf(q, claims.tenantId, practitionerId),
+    );
+    const keys: QueueKey[] = [
+      { kind: 'clinician', practitionerId },
+      ...lines.map((serviceLine) => ({ kind: 'line' as const, serviceLine })),
+    ];
+    const counts = new Map<number, number>();
+    const unfollows = keys.map((key, i) =>
+      this.hub.queues.follow(claims.tenantId, key, {
+        tenantId: claims.tenantId,
+        visitId: null,
+        onQueue: ({ waiting }) => {
+          counts.set(i, waiting);
+          let total = 0;
+          for (const n of counts.values()) total += n;
+          this.send({ t: 'queue', waiting: total });
+        },
+      }),
+    );
+    this.unfollow = () => unfollows.forEach((u) => u());
+    this.send({
+      t: 'welcome',
+      participantId: practitionerId,
+      role: 'clinician',
+      resume: s.tickets.issue({ ...claims, kind: 'queue' }, s.now(), 6 * 3_600_000),
+      status: 'queue',
+      modality: null,
+      iceServers: [],
+      offerer: false,
+    });
+  }
+
+  private inCall(): { claims: TicketClaims; room: Room } | null {
+    if (!this.claims || !this.room || this.claims.kind === 'queue') return null;
+    if (this.room.status !== 'in-progress') {
+      this.send({ t: 'error', code: 'not-in-progress', message: 'The visit has not started' });
+      return null;
+    }
+    return { claims: this.claims, room: this.room };
+  }
+
+  private signal(m: Extract<ClientMessage, { t: 'signal' }>): void {
+    const call = this.inCall();
+    if (!call) return;
+    if (!isObject(m.data))
+      return this.send({ t: 'error', code: 'malformed', message: 'signal.data is an object' });
+    this.hub.publish(call.claims.tenantId, call.claims.visitId, {
+      k: 'signal',
+      from: call.claims.participantId,
+      ...(typeof m.to === 'string' ? { to: m.to } : {}),
+      data: m.data,
+    });
+  }
+
+  private async chat(text: unknown): Promise<void> {
+    const call = this.inCall();
+    if (!call) return;
+    if (typeof text !== 'string' || text.trim().length === 0 || text.length > CHAT_MAX)
+      return this.send({
+        t: 'error',
+        code: 'invalid',
+        message: `A chat message is 1 to ${CHAT_MAX} characters`,
+      });
+    const s = this.hub.s;
+    const visit = await s.db.withTenant(call.claims.tenantId, (q) =>
+      readVisit(q, call.claims.tenantId, call.claims.visitId),
+    );
+    if (!visit) return;
+    const sender =
+      call.claims.role === 'patient'
+        ? `Patient/${visit.patientId}`
+        : call.claims.role === 'clinician' && visit.practitionerId
+          ? `Practitioner/${visit.practitionerId}`
+          : '';
+    const stored = await recordChat(s, call.claims.tenantId, visit, sender, text.trim());
+    this.hub.publish(call.claims.tenantId, call.claims.visitId, {
+      k: 'chat',
+      id: stored.id,
+      from: call.claims.participantId,
+      text: text.trim(),
+      sent: stored.sent,
+    });
+  }
+
+  private async quality(stats: unknown): Promise<void> {
+    const call = this.inCall();
+    if (!call || !isObject(stats)) return;
+    const s = this.hub.s;
+    let sample;
+    try {
+      sample = qualitySample(this.previousStats, stats as unknown as StatsSnapshot);
+    } catch {
+      return this.send({ t: 'error', code: 'invalid', message: 'The quality report is not valid' });
+    }
+    this.previousStats = stats as unknown as StatsSnapshot;
+    if (sample.audio?.mos !== null && sample.audio?.mos !== undefined) s.metrics.mos(sample.audio.mos);
+    const step = stepDegradation(this.degradation, { type: 'sample', sample }, s.quality);
+    this.degradation = step.state;
+    for (const d of step.decisions) {
+      this.send({ t: 'advice', action: d.type });
+      if (d.type === 'switch-audio-only') await this.modality('audio', 'automatic');
+    }
+  }
+
+  private async modality(modality: unknown, trigger: 'user' | 'automatic'): Promise<void> {
+    const call = this.inCall();
+    if (!call) return;
+    if (modality !== 'video' && modality !== 'audio')
+      return this.send({ t: 'error', code: 'invalid', message: 'The modality is video or audio' });
+    const changed = await changeModality(
+      this.hub.s,
+      call.claims.tenantId,
+      call.claims.visitId,
+      modality,
+      trigger,
+    );
+    if (!changed) return;
+    this.hub.s.onCommitted?.();
+    this.hub.publish(call.claims.tenantId, call.claims.visitId, { k: 'modality', modality, trigger });
+  }
+
+  private media(m: Extract<ClientMessage, { t: 'media' }>): void {
+    // Counted once per join; a resumed socket's media is the same join's.
+    if (!this.claims || this.claims.kind !== 'join' || this.mediaReported) return;
+    this.mediaReported = true;
+    if (m.event === 'ready' && typeof m.setupMs === 'number' && m.setupMs >= 0 && m.setupMs < 600_000)
+      this.hub.s.metrics.mediaReady(this.claims.role, m.setupMs / 1000);
+    else this.hub.s.metrics.mediaFailed(this.claims.role);
+  }
+}
