@@ -193,7 +193,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (!ticketKey) throw new Error('The keyring is empty');
   const visits = startVisits(
     app,
-    { db, scheduling, ticketKey: ticketKey.key, onCommitted: fhirOptions.onCommitted },
+    {
+      db,
+      scheduling,
+      ticketKey: ticketKey.key,
+      onCommitted: fhirOptions.onCommitted,
+      baseUrl: config.baseUrl,
+      auditLog: security.accessOptions.auditLog,
+    },
     deps.visits,
   );
   await app.register(async (api) => {

@@ -140,6 +140,11 @@ async function startCommand(config: Config, env: NodeJS.ProcessEnv): Promise<num
     const lifecycle = new Lifecycle();
     const logger = createLogger({ level: config.logLevel });
     const relay = new OutboxRelay(db, bus, { pollMs: config.outboxPollMs, log: logger });
+    // Video visits: signaling between nodes over NATS when NATS_URL is set; Janus for multi-party.
+    const { signalBusFromEnv } = await import('./modules/visits/signaling/index.js');
+    const { mediaProviderFromEnv } = await import('./modules/visits/media/index.js');
+    const signalBus = await signalBusFromEnv(env, { logger });
+    const media = mediaProviderFromEnv(env, { logger });
     const app = await buildApp({
       config,
       db,
@@ -151,6 +156,7 @@ async function startCommand(config: Config, env: NodeJS.ProcessEnv): Promise<num
       logger,
       onCommitted: () => relay.kick(),
       notices: notify.noticeQueue({ reminderOffsetsMin: notifyConfig.reminderOffsetsMin }),
+      visits: { bus: signalBus, env, ...(media ? { media } : {}) },
     });
     const notifier = notify.createNotificationWorker(db, notifyConfig, {
       log: logger,
@@ -200,6 +206,8 @@ async function startCommand(config: Config, env: NodeJS.ProcessEnv): Promise<num
         { name: 'scheduling sweeper', stop: async () => sweeper?.stop() },
         { name: 'notifications', stop: () => notifier.stop() },
         { name: 'outbox relay', stop: () => relay.stop() },
+        { name: 'signal bus', stop: () => signalBus.close() },
+        { name: 'media provider', stop: async () => media?.close() },
         { name: 'event bus', stop: () => bus.close() },
         { name: 'database pool', stop: () => pool.close() },
         { name: 'database server', stop: () => server.stop() },

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../platform/db/pool.js';
 import type { BookingServices } from '../scheduling/booking/services.js';
 import { networkTestRoutes } from './checkin/index.js';
+import type { AuditLog } from '../../auth/audit/audit-log.js';
+import { inviteRoutes, redeemRoute } from './http/invite-routes.js';
 import { visitRoutes } from './http/routes.js';
 import { iceConfigFromEnv, type IceConfig } from './ice/index.js';
 import { VisitSockets } from './live/visit-sockets.js';
@@ -43,7 +45,16 @@ declare module 'fastify' {
  */
 export function startVisits(
   app: FastifyInstance,
-  deps: { db: Database; scheduling: BookingServices; ticketKey: Buffer; onCommitted: () => void },
+  deps: {
+    db: Database;
+    scheduling: BookingServices;
+    ticketKey: Buffer;
+    onCommitted: () => void;
+    /** Where invitation links point (the app's public base URL). */
+    baseUrl: string;
+    /** Guests have no access token: their joins are audited here directly. */
+    auditLog: AuditLog;
+  },
   opts: VisitOptions = {},
 ): { services: VisitServices; sockets: VisitSockets; register(scope: FastifyInstance): void } {
   const env = opts.env ?? process.env;
@@ -65,6 +76,8 @@ export function startVisits(
   const sockets = new VisitSockets(services, app.log);
   live.sockets = sockets;
   sockets.attach(app.server);
+  // Public (the invitation is the credential), so outside the access plugin's scope.
+  redeemRoute(app, services, sockets, VISITS_API_PREFIX, deps.auditLog);
   app.decorate('visits', { services, sockets });
   app.addHook('preClose', async () => {
     await sockets.close();
@@ -76,6 +89,7 @@ export function startVisits(
     sockets,
     register(scope) {
       visitRoutes(scope, services, sockets, VISITS_API_PREFIX);
+      inviteRoutes(scope, services, VISITS_API_PREFIX, deps.baseUrl);
       networkTestRoutes(scope, VISITS_API_PREFIX);
     },
   };

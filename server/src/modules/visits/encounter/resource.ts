@@ -73,7 +73,7 @@ export function encounterResource(v: VisitState): Record<string, unknown> & { re
     return {
       type: [{ coding: [PARTICIPANT_TYPE_CODES[p.role]] }],
       ...(when ? { period: when } : {}),
-      individual: { reference: p.reference },
+      ...(p.reference.startsWith('Guest/') ? {} : { individual: { reference: p.reference } }),
     };
   });
 

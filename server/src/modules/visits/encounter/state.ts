@@ -15,8 +15,13 @@ export const VISIT_MODALITIES: readonly VisitModality[] = ['video', 'audio', 'ph
 export type ParticipantRole =
   'primary-clinician' | 'secondary-clinician' | 'consultant' | 'interpreter' | 'caregiver';
 
-/** Encounter.participant.individual allows Practitioner, PractitionerRole or RelatedPerson in R4. */
-export type ParticipantReference = `${'Practitioner' | 'PractitionerRole' | 'RelatedPerson'}/${string}`;
+/**
+ * Encounter.participant.individual allows Practitioner, PractitionerRole or RelatedPerson in R4. A
+ * guest who came by an invitation link has no record: `Guest/<invite id>` names them here, and the
+ * Encounter records them by type and period only.
+ */
+export type ParticipantReference =
+  `${'Practitioner' | 'PractitionerRole' | 'RelatedPerson' | 'Guest'}/${string}`;
 
 export interface VisitParticipant {
   role: ParticipantRole;

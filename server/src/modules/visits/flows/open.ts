@@ -43,6 +43,7 @@ function newRow(
     consentId: null,
     deviceCheck: null,
     nextStepsId: null,
+    mediaMode: 'p2p',
     version: 1,
   };
 }

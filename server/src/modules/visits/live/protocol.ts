@@ -21,7 +21,22 @@ export type ClientMessage =
   | { t: 'modality'; modality: 'video' | 'audio' }
   | { t: 'offer-declined' }
   | { t: 'media'; event: 'ready'; setupMs: number }
-  | { t: 'media'; event: 'failed' };
+  | { t: 'media'; event: 'failed' }
+  /** SFU mode (a visit of more than two): the browser's publish offer, its answers and candidates. */
+  | { t: 'sfu-publish'; jsep: Jsep }
+  | { t: 'sfu-answer'; subscriptionId: string; jsep: Jsep }
+  | { t: 'sfu-candidate'; target: 'publisher' | string; candidate: IceCandidate | null };
+
+export interface Jsep {
+  type: 'offer' | 'answer';
+  sdp: string;
+}
+
+export interface IceCandidate {
+  candidate: string;
+  sdpMid?: string | null;
+  sdpMLineIndex?: number | null;
+}
 
 export interface PeerInfo {
   id: string;
@@ -40,7 +55,19 @@ export type ServerMessage =
       iceServers: IceServer[];
       /** Whether this participant makes the WebRTC offers (the clinician). */
       offerer: boolean;
+      /**
+       * `p2p`: one RTCPeerConnection to the other participant, negotiated through `signal`.
+       * `sfu`: through the media server — publish with `sfu-publish`, receive each other
+       * participant through the `sfu-subscribe` offers the server sends.
+       */
+      media: 'p2p' | 'sfu';
     }
+  /** The visit moved to the media server (a third participant joined): drop P2P, publish to the SFU. */
+  | { t: 'media-mode'; mode: 'p2p' | 'sfu' }
+  | { t: 'sfu-answer'; jsep: Jsep }
+  /** Receive `publisherId` (a participant id): answer with `sfu-answer` for this subscription. */
+  | { t: 'sfu-subscribe'; subscriptionId: string; publisherId: string; jsep: Jsep }
+  | { t: 'sfu-unsubscribed'; subscriptionId: string; publisherId: string }
   | { t: 'wait'; position: number; etaMinutes: number }
   | { t: 'queue'; waiting: number }
   | { t: 'status'; status: string; modality: string | null }

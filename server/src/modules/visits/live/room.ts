@@ -11,6 +11,7 @@ export interface RoomMember {
   /** The visit's status as this node last heard it. */
   visitStatusChanged(status: string): void;
   modalityChanged(modality: string): void;
+  mediaModeChanged(mode: 'p2p' | 'sfu'): void;
 }
 
 /** A visit's messages between nodes (the bus body, `k` for kind). */
@@ -27,7 +28,8 @@ export type RoomEvent =
   | { k: 'signal'; from: string; to?: string; data: Record<string, unknown> }
   | { k: 'chat'; id: string; from: string; text: string; sent: string }
   | { k: 'status'; status: string; modality: string | null }
-  | { k: 'modality'; modality: string; trigger: 'user' | 'automatic' };
+  | { k: 'modality'; modality: string; trigger: 'user' | 'automatic' }
+  | { k: 'media'; mode: 'p2p' | 'sfu' };
 
 const OVER = new Set(['finished', 'cancelled', 'entered-in-error']);
 
@@ -40,16 +42,19 @@ export class Room {
   readonly members = new Set<RoomMember>();
   status: string;
   modality: string | null;
+  media: 'p2p' | 'sfu';
 
   constructor(
     readonly key: string,
     status: string,
     modality: string | null,
+    media: 'p2p' | 'sfu',
     private readonly publish: (event: RoomEvent) => void,
     readonly unsubscribe: () => void,
   ) {
     this.status = status;
     this.modality = modality;
+    this.media = media;
   }
 
   deliver(message: SignalMessage): void {
@@ -103,6 +108,14 @@ export class Room {
         for (const m of this.members) {
           m.send({ t: 'modality', modality: e.modality, trigger: e.trigger });
           m.modalityChanged(e.modality);
+        }
+        return;
+      case 'media':
+        if (this.media === e.mode) return;
+        this.media = e.mode;
+        for (const m of this.members) {
+          m.send({ t: 'media-mode', mode: e.mode });
+          m.mediaModeChanged(e.mode);
         }
         return;
     }

@@ -19,6 +19,7 @@ import { TicketError, type TicketClaims } from '../tickets/visit-tickets.js';
 import { CLOSE, type ClientMessage, type ServerMessage } from './protocol.js';
 import { QueueFeeds } from './queue-feed.js';
 import { Room, type RoomEvent, type RoomMember } from './room.js';
+import { SfuLink } from './sfu-link.js';
 
 /** Where the sockets are served. */
 export const VISIT_SOCKET_PATH = '/api/visits/live';
@@ -88,7 +89,13 @@ export class VisitSockets {
   }
 
   /** Joins a socket to its visit's room, creating (and subscribing) the room on first use. */
-  async enter(tenantId: number, visitId: string, status: string, modality: string | null): Promise<Room> {
+  async enter(
+    tenantId: number,
+    visitId: string,
+    status: string,
+    modality: string | null,
+    media: 'p2p' | 'sfu',
+  ): Promise<Room> {
     const key = `${tenantId}/${visitId}`;
     let room = this.rooms.get(key);
     if (!room) {
@@ -96,7 +103,7 @@ export class VisitSockets {
       // The bus may deliver before the constructor returns: the handler finds the room through `holder`.
       const holder: { room?: Room } = {};
       const unsubscribe = this.s.bus.subscribe(ref, (m) => holder.room?.deliver(m));
-      room = new Room(key, status, modality, (e) => this.publish(tenantId, visitId, e), unsubscribe);
+      room = new Room(key, status, modality, media, (e) => this.publish(tenantId, visitId, e), unsubscribe);
       holder.room = room;
       this.rooms.set(key, room);
       await this.s.bus.flush().catch(() => undefined);
@@ -153,6 +160,10 @@ function errorName(err: unknown): string {
   return err instanceof Error ? err.name : 'unknown';
 }
 
+function isJsep(v: unknown, type: 'offer' | 'answer'): v is { type: typeof type; sdp: string } {
+  return isObject(v) && v.type === type && typeof v.sdp === 'string' && v.sdp.length < 60_000;
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -170,6 +181,7 @@ class VisitSocket implements RoomMember {
   private previousStats: StatsSnapshot | null = null;
   private degradation: DegradationState = initialDegradationState('video');
   private mediaReported = false;
+  private sfu: SfuLink | null = null;
   private busy: Promise<void> = Promise.resolve();
 
   constructor(
@@ -225,6 +237,7 @@ class VisitSocket implements RoomMember {
   }
 
   modalityChanged(modality: string): void {
+    void this.sfu?.audioOnly(modality !== 'video').catch(() => undefined);
     const step = stepDegradation(
       this.degradation,
       {
@@ -237,8 +250,62 @@ class VisitSocket implements RoomMember {
     this.degradation = step.state;
   }
 
+  mediaModeChanged(mode: 'p2p' | 'sfu'): void {
+    if (mode === 'sfu') void this.openSfu();
+  }
+
+  /** Joins the visit's SFU room for this participant (the browser then publishes with sfu-publish). */
+  private async openSfu(): Promise<void> {
+    const s = this.hub.s;
+    const claims = this.claims;
+    if (this.sfu || !claims || !s.media) return;
+    try {
+      this.sfu = await SfuLink.open(
+        s.media,
+        { tenantId: claims.tenantId, visitId: claims.visitId },
+        claims.participantId,
+        (m) => this.send(m),
+        () => {
+          // The media server lost this participant: join again and tell the browser to publish again.
+          const lost = this.sfu;
+          this.sfu = null;
+          void lost?.close();
+          void this.openSfu().then(() => this.send({ t: 'media-mode', mode: 'sfu' }));
+        },
+      );
+    } catch (err) {
+      this.hub.log.warn({ err: errorName(err) }, 'could not join the media server');
+      this.send({ t: 'error', code: 'media-unavailable', message: 'The media server could not be reached' });
+    }
+  }
+
+  private async sfuMessage(
+    m: Extract<ClientMessage, { t: 'sfu-publish' | 'sfu-answer' | 'sfu-candidate' }>,
+  ): Promise<void> {
+    if (!this.inCall()) return;
+    const sfu = this.sfu;
+    if (!sfu)
+      return this.send({ t: 'error', code: 'not-sfu', message: 'This visit is not on the media server' });
+    if (m.t === 'sfu-publish') {
+      if (!isJsep(m.jsep, 'offer'))
+        return this.send({ t: 'error', code: 'malformed', message: 'An offer is needed' });
+      return sfu.publish(m.jsep);
+    }
+    if (m.t === 'sfu-answer') {
+      if (!isJsep(m.jsep, 'answer') || typeof m.subscriptionId !== 'string')
+        return this.send({ t: 'error', code: 'malformed', message: 'An answer to a subscription is needed' });
+      return sfu.answer(m.subscriptionId, m.jsep);
+    }
+    if (typeof m.target !== 'string') return;
+    const c = m.candidate;
+    if (c !== null && (!isObject(c) || typeof c.candidate !== 'string')) return;
+    return sfu.trickle(m.target, c);
+  }
+
   closed(): void {
     clearTimeout(this.helloTimer);
+    void this.sfu?.close();
+    this.sfu = null;
     this.unfollow?.();
     this.unfollow = null;
     const room = this.room;
@@ -339,7 +406,13 @@ class VisitSocket implements RoomMember {
     if (claims.kind === 'resume') s.metrics.reconnected();
     const modality = visit.state.modalityHistory.at(-1)?.modality ?? null;
     if (modality && modality !== 'video') this.degradation = initialDegradationState('audio-only');
-    const room = await this.hub.enter(claims.tenantId, claims.visitId, visit.status, modality);
+    const room = await this.hub.enter(
+      claims.tenantId,
+      claims.visitId,
+      visit.status,
+      modality,
+      visit.mediaMode,
+    );
     this.room = room;
     room.members.add(this);
     this.send({
@@ -351,7 +424,9 @@ class VisitSocket implements RoomMember {
       modality: room.modality,
       iceServers: iceServers(s.ice, `${claims.tenantId}-${this.connId}`, s.now()),
       offerer: claims.role === 'clinician',
+      media: room.media,
     });
+    if (room.media === 'sfu') await this.openSfu();
     this.hub.publish(claims.tenantId, claims.visitId, {
       k: 'peer',
       id: claims.participantId,
@@ -405,6 +480,7 @@ class VisitSocket implements RoomMember {
       modality: null,
       iceServers: [],
       offerer: false,
+      media: 'p2p',
     });
   }
 

@@ -27,6 +27,8 @@ CREATE TABLE visit (
   -- Each side's satisfaction survey (QuestionnaireResponse), answered once
   patient_survey_id text,
   clinician_survey_id text,
+  -- p2p: the two browsers connect directly; sfu: through the media provider (a guest joined)
+  media_mode text NOT NULL DEFAULT 'p2p' CHECK (media_mode IN ('p2p', 'sfu')),
   -- The phone bridge's PIN for this visit (telephony/), by SHA-256 only
   phone_pin_hash bytea,
   phone_pin_expires_at timestamptz,
@@ -56,6 +58,8 @@ CREATE TABLE visit_invite (
   invited_by text NOT NULL,
   expires_at timestamptz NOT NULL,
   used_at timestamptz,
+  -- The participant id the guest got (guest-…)
+  participant_id text,
   created_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (tenant_id, id),
   FOREIGN KEY (tenant_id, visit_id) REFERENCES visit (tenant_id, id)

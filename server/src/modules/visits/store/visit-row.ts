@@ -24,12 +24,13 @@ export interface VisitRow {
   consentId: string | null;
   deviceCheck: StoredDeviceCheck | null;
   nextStepsId: string | null;
+  mediaMode: 'p2p' | 'sfu';
   version: number;
 }
 
 const COLUMNS = `id, appointment_id, service_line, visit_type_id, patient_id, practitioner_id, status, state,
   starts_at, expected_minutes, arrived_at, admitted_at, ended_at, intake_response_id, consent_id, device_check,
-  next_steps_id, version`;
+  next_steps_id, media_mode, version`;
 
 type Raw = {
   id: string;
@@ -49,6 +50,7 @@ type Raw = {
   consent_id: string | null;
   device_check: StoredDeviceCheck | string | null;
   next_steps_id: string | null;
+  media_mode: 'p2p' | 'sfu';
   version: number;
 };
 
@@ -76,6 +78,7 @@ function fromRaw(r: Raw): VisitRow {
     consentId: r.consent_id,
     deviceCheck: json(r.device_check),
     nextStepsId: r.next_steps_id,
+    mediaMode: r.media_mode,
     version: r.version,
   };
 }
@@ -160,7 +163,7 @@ export async function saveVisit(q: Queryable, tenantId: number, v: VisitRow): Pr
   await q.query(
     `UPDATE visit SET practitioner_id = $3, status = $4, state = $5, arrived_at = $6, admitted_at = $7,
        ended_at = $8, intake_response_id = $9, consent_id = $10, device_check = $11, next_steps_id = $12,
-       version = version + 1, updated_at = now()
+       media_mode = $13, version = version + 1, updated_at = now()
      WHERE tenant_id = $1 AND id = $2`,
     [
       tenantId,
@@ -175,6 +178,7 @@ export async function saveVisit(q: Queryable, tenantId: number, v: VisitRow): Pr
       v.consentId,
       v.deviceCheck === null ? null : JSON.stringify(v.deviceCheck),
       v.nextStepsId,
+      v.mediaMode,
     ],
   );
 }
