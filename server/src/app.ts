@@ -8,6 +8,7 @@ import { fhirRestPlugin } from './fhir/rest/plugin.js';
 import { SearchParamRegistry } from './fhir/storage/search-param-registry.js';
 import { OPEN_ACCESS } from './fhir/interactions/access.js';
 import { callerOf } from './auth/access/caller-of.js';
+import { accountIdOf } from './auth/access/caller-policy.js';
 import { fhirAccessPlugin } from './auth/access/plugin.js';
 import { smartSecurity, startSecurity } from './auth/security.js';
 import type { KeyEncryptionKey } from './platform/crypto/envelope.js';
@@ -200,6 +201,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       onCommitted: fhirOptions.onCommitted,
       baseUrl: config.baseUrl,
       auditLog: security.accessOptions.auditLog,
+      careLinked: (tenantId, sub) => {
+        const account = accountIdOf(sub);
+        if (account) security.accessOptions.reach.forget(tenantId, account);
+      },
     },
     deps.visits,
   );

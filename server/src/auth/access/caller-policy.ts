@@ -37,7 +37,7 @@ export async function callerPolicy(
   const scopes = scopesOf(claims.scope);
   const system = claims.svc === true;
   const roles = system ? [] : claims.roles.filter(isRole);
-  const accountId = system ? undefined : claims.sub?.split('.')[1];
+  const accountId = system ? undefined : accountIdOf(claims.sub);
   const contexts: ScopeContext[] = system ? ['system'] : claims.patient ? ['patient', 'user'] : ['user'];
 
   let reach: Reach | null = null;
@@ -78,4 +78,9 @@ export async function callerPolicy(
     },
     accountId,
   };
+}
+
+/** The account id in a user token's `sub` (`<tenant>.<account>`), the key of the reach cache. */
+export function accountIdOf(sub: string | undefined): string | undefined {
+  return sub?.split('.')[1];
 }

@@ -4,12 +4,14 @@ import type { BookingServices } from '../scheduling/booking/services.js';
 import { networkTestRoutes } from './checkin/index.js';
 import type { AuditLog } from '../../auth/audit/audit-log.js';
 import { inviteRoutes, redeemRoute } from './http/invite-routes.js';
+import { phoneBridgeRoutes } from './http/phone-bridge-routes.js';
+import { policyRoutes } from './http/policy-routes.js';
 import { visitRoutes } from './http/routes.js';
 import { iceConfigFromEnv, type IceConfig } from './ice/index.js';
 import { VisitSockets } from './live/visit-sockets.js';
 import type { MediaProvider } from './media/index.js';
 import { visitMetrics } from './metrics.js';
-import { resolvePolicy } from './quality/index.js';
+import { VisitPolicies } from './flows/policy.js';
 import type { VisitServices } from './services.js';
 import { InProcessSignalBus, type SignalBus } from './signaling/index.js';
 import { telephonyFromEnv } from './telephony/dial-in.js';
@@ -54,6 +56,7 @@ export function startVisits(
     baseUrl: string;
     /** Guests have no access token: their joins are audited here directly. */
     auditLog: AuditLog;
+    careLinked?: (tenantId: number, account: string) => void;
   },
   opts: VisitOptions = {},
 ): { services: VisitServices; sockets: VisitSockets; register(scope: FastifyInstance): void } {
@@ -68,16 +71,19 @@ export function startVisits(
     ice: opts.ice ?? iceConfigFromEnv(env),
     ...(opts.media ? { media: opts.media } : {}),
     telephony: opts.telephony ?? telephonyFromEnv(env, dbPinStore(deps.db)),
-    quality: resolvePolicy(),
+    policies: new VisitPolicies(deps.db),
     metrics: visitMetrics(app.metrics, () => live.sockets?.roomCount ?? 0),
     now: opts.now ?? Date.now,
     onCommitted: deps.onCommitted,
+    ...(deps.careLinked ? { careLinked: deps.careLinked } : {}),
   };
   const sockets = new VisitSockets(services, app.log);
   live.sockets = sockets;
   sockets.attach(app.server);
   // Public (the invitation is the credential), so outside the access plugin's scope.
   redeemRoute(app, services, sockets, VISITS_API_PREFIX, deps.auditLog);
+  // The telephony gateway authenticates with its own secret, not a user's token.
+  phoneBridgeRoutes(app, services, sockets, VISITS_API_PREFIX, env.PHONE_BRIDGE_SECRET?.trim() || undefined);
   app.decorate('visits', { services, sockets });
   app.addHook('preClose', async () => {
     await sockets.close();
@@ -90,6 +96,7 @@ export function startVisits(
     register(scope) {
       visitRoutes(scope, services, sockets, VISITS_API_PREFIX);
       inviteRoutes(scope, services, VISITS_API_PREFIX, deps.baseUrl);
+      policyRoutes(scope, services, VISITS_API_PREFIX);
       networkTestRoutes(scope, VISITS_API_PREFIX);
     },
   };

@@ -243,6 +243,7 @@ export function visitRoutes(
       await visitFor(req, c, id, 'admit');
       const v = await admit(s, c, id);
       audit(req, 'admit', v);
+      s.careLinked?.(c.tenantId, c.account);
       s.onCommitted?.();
       live.visitChanged(c.tenantId, v, v.state.modalityHistory.at(-1)?.modality ?? null);
       return visitSummary(v, 'clinician');

@@ -8,6 +8,11 @@ export interface IceConfig {
   turnSecret: string | undefined;
   /** How long issued TURN credentials may be used to make an allocation. */
   turnTtlSeconds: number;
+  /**
+   * `relay`: browsers use TURN relays only (`RTCConfiguration.iceTransportPolicy`), so neither side
+   * learns the other's IP addresses; `all` (the default) lets them connect directly.
+   */
+  transportPolicy?: 'all' | 'relay';
 }
 
 /** An hour: a visit's join and its ICE restarts fetch fresh credentials; a leaked one soon stops working. */
@@ -26,8 +31,9 @@ const TURN_URL = new RegExp(`^turns?:${HOST}${PORT}(?:\\?transport=(?:udp|tcp))?
 
 /**
  * Reads the ICE settings: `STUN_URLS` and `TURN_URLS` (comma-separated), `TURN_SECRET` (coturn's
- * `static-auth-secret`) and `TURN_TTL_SECONDS`. With none set browsers get no ICE servers and connect
- * directly (enough on one network). Errors name the variable and never echo `TURN_SECRET`.
+ * `static-auth-secret`), `TURN_TTL_SECONDS` and `ICE_TRANSPORT_POLICY` (`all`, the default, or
+ * `relay`). With none set browsers get no ICE servers and connect directly (enough on one
+ * network). Errors name the variable and never echo `TURN_SECRET`.
  */
 export function iceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): IceConfig {
   const stunUrls = urls(env.STUN_URLS, 'STUN_URLS', STUN_URL, 'stun:host[:port] or stuns:host[:port]');
@@ -49,7 +55,17 @@ export function iceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): IceConfi
     throw new Error(
       `TURN_SECRET must be at least ${MIN_TURN_SECRET_LENGTH} characters, without surrounding spaces`,
     );
-  return { stunUrls, turnUrls, turnSecret, turnTtlSeconds: ttl(env.TURN_TTL_SECONDS) };
+  const policy = (env.ICE_TRANSPORT_POLICY ?? '').trim() || 'all';
+  if (policy !== 'all' && policy !== 'relay') throw new Error('ICE_TRANSPORT_POLICY must be all or relay');
+  if (policy === 'relay' && turnUrls.length === 0)
+    throw new Error('ICE_TRANSPORT_POLICY=relay needs TURN_URLS: without a relay no call can connect');
+  return {
+    stunUrls,
+    turnUrls,
+    turnSecret,
+    turnTtlSeconds: ttl(env.TURN_TTL_SECONDS),
+    ...(policy === 'relay' ? { transportPolicy: 'relay' as const } : {}),
+  };
 }
 
 /** A comma-separated list of URLs of one kind, each checked against its syntax. */

@@ -53,6 +53,8 @@ export type ServerMessage =
       status: string;
       modality: string | null;
       iceServers: IceServer[];
+      /** `RTCConfiguration.iceTransportPolicy`: `relay` when the deployment allows TURN relays only. */
+      iceTransportPolicy: 'all' | 'relay';
       /** Whether this participant makes the WebRTC offers (the clinician). */
       offerer: boolean;
       /**

@@ -7,10 +7,12 @@ import { queueOf, type QueueKey } from '../flows/queue.js';
 import { serviceLinesOf } from '../flows/participant.js';
 import { iceServers } from '../ice/index.js';
 import {
+  DEFAULT_POLICY,
   initialDegradationState,
   qualitySample,
   stepDegradation,
   type DegradationState,
+  type ResolvedPolicy,
   type StatsSnapshot,
 } from '../quality/index.js';
 import type { VisitServices } from '../services.js';
@@ -182,6 +184,8 @@ class VisitSocket implements RoomMember {
   private degradation: DegradationState = initialDegradationState('video');
   private mediaReported = false;
   private sfu: SfuLink | null = null;
+  /** The tenant's degradation policy, read at hello. */
+  private policy: ResolvedPolicy = DEFAULT_POLICY;
   private busy: Promise<void> = Promise.resolve();
 
   constructor(
@@ -245,7 +249,7 @@ class VisitSocket implements RoomMember {
         modality: modality === 'video' ? 'video' : 'audio-only',
         atMs: this.lastStatsAt(),
       },
-      this.hub.s.quality,
+      this.policy,
     );
     this.degradation = step.state;
   }
@@ -366,11 +370,7 @@ class VisitSocket implements RoomMember {
       case 'modality':
         return this.modality(m.modality, 'user');
       case 'offer-declined':
-        this.degradation = stepDegradation(
-          this.degradation,
-          { type: 'offer-declined' },
-          this.hub.s.quality,
-        ).state;
+        this.degradation = stepDegradation(this.degradation, { type: 'offer-declined' }, this.policy).state;
         return;
       case 'media':
         return this.media(m);
@@ -403,6 +403,7 @@ class VisitSocket implements RoomMember {
       return this.close(CLOSE.visitOver, 'the visit is over');
     if (visit.status === 'planned') return this.close(CLOSE.forbidden, 'check in first');
     this.claims = claims;
+    this.policy = await s.policies.of(claims.tenantId);
     if (claims.kind === 'resume') s.metrics.reconnected();
     const modality = visit.state.modalityHistory.at(-1)?.modality ?? null;
     if (modality && modality !== 'video') this.degradation = initialDegradationState('audio-only');
@@ -423,6 +424,7 @@ class VisitSocket implements RoomMember {
       status: room.status,
       modality: room.modality,
       iceServers: iceServers(s.ice, `${claims.tenantId}-${this.connId}`, s.now()),
+      iceTransportPolicy: s.ice.transportPolicy ?? 'all',
       offerer: claims.role === 'clinician',
       media: room.media,
     });
@@ -479,6 +481,7 @@ class VisitSocket implements RoomMember {
       status: 'queue',
       modality: null,
       iceServers: [],
+      iceTransportPolicy: 'all',
       offerer: false,
       media: 'p2p',
     });
@@ -548,7 +551,7 @@ class VisitSocket implements RoomMember {
     }
     this.previousStats = stats as unknown as StatsSnapshot;
     if (sample.audio?.mos !== null && sample.audio?.mos !== undefined) s.metrics.mos(sample.audio.mos);
-    const step = stepDegradation(this.degradation, { type: 'sample', sample }, s.quality);
+    const step = stepDegradation(this.degradation, { type: 'sample', sample }, this.policy);
     this.degradation = step.state;
     for (const d of step.decisions) {
       this.send({ t: 'advice', action: d.type });

@@ -65,10 +65,17 @@ CREATE TABLE visit_invite (
   FOREIGN KEY (tenant_id, visit_id) REFERENCES visit (tenant_id, id)
 );
 
+-- A tenant's degradation policy (quality/policy.ts DegradationPolicy, as JSON); defaults without a row.
+CREATE TABLE visit_policy (
+  tenant_id integer PRIMARY KEY REFERENCES tenant (id),
+  config jsonb NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+
 DO $$
 DECLARE t text;
 BEGIN
-  FOREACH t IN ARRAY ARRAY['visit', 'visit_invite']
+  FOREACH t IN ARRAY ARRAY['visit', 'visit_invite', 'visit_policy']
   LOOP
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
     EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
