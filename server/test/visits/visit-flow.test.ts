@@ -267,6 +267,26 @@ describe(
       assert.equal(qr.body.encounter.reference, `Encounter/${anaVisit}`);
     });
 
+    it('cancels a waiting visit: the patient is told at once, the Encounter and Appointment are cancelled', async () => {
+      const ben = sockets[2];
+      assert.ok(ben);
+      assert.equal(
+        (await w.api('ben@test', 'POST', `/${benVisit}/cancel`, {})).status,
+        403,
+        'a booked visit: from its appointment',
+      );
+      const res = await w.api('dra@test', 'POST', `/${benVisit}/cancel`, { reason: 'Clinician called away' });
+      assert.equal(res.status, 200, res.text);
+      assert.equal(res.body.status, 'cancelled');
+      await ben.next((m) => m.t === 'status' && m.status === 'cancelled', 'the cancellation');
+      assert.equal(await ben.closedWith(), 4410);
+      const dr = w.tokens['dra@test'] ?? '';
+      assert.equal((await w.s.as(dr, 'GET', `/Appointment/${benAppt}`)).body.status, 'cancelled');
+      const enc = await w.s.as(dr, 'GET', `/Encounter/${benVisit}`);
+      assert.equal(enc.body.status, 'cancelled');
+      assert.equal((await w.api('dra@test', 'POST', `/${benVisit}/admit`, {})).status, 409);
+    });
+
     it('counts joins, media, waits and durations in /metrics', async () => {
       const res = await fetch(`${w.s.base}/metrics`);
       const text = await res.text();

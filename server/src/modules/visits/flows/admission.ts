@@ -1,5 +1,6 @@
 import { FhirError } from '../../../platform/http/operation-outcome.js';
 import { markAttendance } from '../../scheduling/booking/attendance.js';
+import { cancelInTransaction } from '../../scheduling/booking/cancel.js';
 import type { VisitModality } from '../encounter/index.js';
 import type { VisitServices } from '../services.js';
 import { recordVisitEvent } from '../store/record.js';
@@ -119,4 +120,33 @@ export async function recordChat(
     }),
   );
   return { id, sent };
+}
+
+/**
+ * Cancels a visit not yet admitted. The clinician cancels any (a booked one with its Appointment,
+ * as the clinic); a patient leaves an on-demand queue (a booked appointment is cancelled through
+ * scheduling, under the tenant's notice rules).
+ */
+export async function cancelVisit(
+  s: VisitServices,
+  c: VisitCaller,
+  visitId: string,
+  reason: string | undefined,
+): Promise<VisitRow> {
+  return s.db.transaction(c.tenantId, async (q) => {
+    const { v, as } = await lockedAs(q, c, visitId);
+    if (as === 'patient' && v.appointmentId)
+      throw forbidden('A booked visit is cancelled from its appointment');
+    if (v.appointmentId)
+      await cancelInTransaction(
+        s.scheduling,
+        q,
+        c.tenantId,
+        { appointmentId: v.appointmentId, by: 'staff', ...(reason ? { reason } : {}) },
+        s.now(),
+      );
+    const text =
+      reason?.trim().slice(0, 500) || (as === 'patient' ? 'The patient left the queue' : undefined);
+    return recordVisitEvent(s, q, c.tenantId, v, { type: 'cancel', ...(text ? { text } : {}) });
+  });
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { FhirError } from '../../../platform/http/operation-outcome.js';
 import { patientFor } from '../../scheduling/http/caller.js';
 import { satisfactionResponse, SATISFACTION_QUESTIONNAIRE, SurveyError } from '../checkin/index.js';
-import { admit, endVisit } from '../flows/admission.js';
+import { admit, cancelVisit, endVisit } from '../flows/admission.js';
 import { checkIn, intakeFor, type CheckInInput } from '../flows/check-in.js';
 import { openOnDemandVisit, openVisitForAppointment } from '../flows/open.js';
 import {
@@ -28,7 +28,7 @@ const idParams = {
 } as const;
 const emptyBody = { type: ['object', 'null'], additionalProperties: false } as const;
 
-type Audited = 'join' | 'admit' | 'end' | 'check-in' | 'queue';
+type Audited = 'join' | 'admit' | 'end' | 'check-in' | 'cancel';
 
 /** Join, admission, the end and check-in are audited as operations on the visit's Encounter. */
 function audit(
@@ -272,6 +272,31 @@ export function visitRoutes(
       s.onCommitted?.();
       live.visitChanged(c.tenantId, v, null);
       return visitSummary(v, 'clinician');
+    },
+  );
+
+  app.post(
+    `${prefix}/:id/cancel`,
+    {
+      schema: {
+        params: idParams,
+        body: {
+          type: ['object', 'null'],
+          additionalProperties: false,
+          properties: { reason: { type: 'string', maxLength: 500 } },
+        },
+        response: { 200: visitSummarySchema },
+      },
+    },
+    async (req) => {
+      const c = visitCaller(req);
+      const { id } = req.params as { id: string };
+      const { as } = await visitFor(req, c, id, 'cancel');
+      const v = await cancelVisit(s, c, id, (req.body as { reason?: string } | null)?.reason);
+      audit(req, 'cancel', v);
+      s.onCommitted?.();
+      live.visitChanged(c.tenantId, v, null);
+      return visitSummary(v, as);
     },
   );
 
