@@ -9,6 +9,7 @@ import { openDatabaseServer, type DatabaseServer } from './platform/db/connect.j
 import { migrate } from './platform/db/migrate.js';
 import { Database } from './platform/db/pool.js';
 import { ensureTenant } from './platform/db/tenants.js';
+import { oncePerEvent } from './platform/events/idempotent.js';
 import { InProcessEventBus } from './platform/events/in-process-bus.js';
 import { OutboxRelay } from './platform/events/outbox-relay.js';
 import { Lifecycle } from './platform/lifecycle.js';
@@ -171,6 +172,8 @@ async function startCommand(config: Config, env: NodeJS.ProcessEnv): Promise<num
           fill ? (t, l, r) => fill.setFillRate(t, l, r) : undefined,
         )
       : undefined;
+    const visitsSync = app.visits?.schedulingEvents;
+    if (visitsSync) bus.subscribe('scheduling', oncePerEvent(visitsSync));
     const signal = waitForSignal();
     await app.listen({ host: config.host, port: config.port });
     relay.start();

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { InProcessEventBus } from '../../src/platform/events/in-process-bus.js';
+import { OutboxRelay } from '../../src/platform/events/outbox-relay.js';
 import { VisitSocketClient } from './support/socket-client.js';
 import {
   goodDeviceCheck,
@@ -132,6 +134,33 @@ describe(
       assert.equal(Date.parse(history.at(-1).extension[1].valuePeriod.start), tomorrowAt(9, 20));
       const metrics = await (await fetch(`${w.s.base}/metrics`)).text();
       assert.match(metrics, /visit_modality_switches_total\{to="audio",trigger="automatic"\} 1/);
+    });
+
+    it('a visit follows its appointment: cancelled in scheduling, the waiting visit is cancelled too', async () => {
+      const bus = new InProcessEventBus();
+      const sync = w.s.app.visits?.schedulingEvents;
+      assert.ok(sync);
+      bus.subscribe('scheduling', sync);
+      const relay = new OutboxRelay(w.s.tdb.db, bus, { pollMs: 50 });
+      relay.start();
+      try {
+        const appt = await w.book(w.ids.ben, tomorrowAt(11, 0));
+        const opened = await w.api('ben@test', 'POST', `/appointments/${appt}`, {});
+        assert.equal(opened.body.status, 'planned');
+        const cancel = await w.s.as(w.tokens['ben@test'] ?? '', 'POST', `/Appointment/${appt}/$cancel`, {
+          resourceType: 'Parameters',
+          parameter: [{ name: 'reason', valueString: 'Feeling better' }],
+        });
+        assert.equal(cancel.status, 200, cancel.text);
+        let status = '';
+        for (let i = 0; i < 100 && status !== 'cancelled'; i++) {
+          await new Promise((r) => setTimeout(r, 50));
+          status = (await w.api('ben@test', 'GET', `/${opened.body.id}`)).body.status;
+        }
+        assert.equal(status, 'cancelled');
+      } finally {
+        await relay.stop();
+      }
     });
 
     it('gives a dial-in number and PIN; the gateway’s PIN lookup moves the visit to the phone', async () => {

@@ -11,6 +11,8 @@ import { iceConfigFromEnv, type IceConfig } from './ice/index.js';
 import { VisitSockets } from './live/visit-sockets.js';
 import type { MediaProvider } from './media/index.js';
 import { visitMetrics } from './metrics.js';
+import type { EventHandler } from '../../platform/events/types.js';
+import { appointmentSync } from './flows/appointment-sync.js';
 import { VisitPolicies } from './flows/policy.js';
 import type { VisitServices } from './services.js';
 import { InProcessSignalBus, type SignalBus } from './signaling/index.js';
@@ -36,8 +38,11 @@ export interface VisitOptions {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The visit module's services and this node's sockets (secured apps only). */
-    visits?: { services: VisitServices; sockets: VisitSockets };
+    /**
+     * The visit module's services, this node's sockets, and the handler that keeps visits in step
+     * with scheduling's events (main.ts subscribes it to topic `scheduling`). Secured apps only.
+     */
+    visits?: { services: VisitServices; sockets: VisitSockets; schedulingEvents: EventHandler };
   }
 }
 
@@ -84,7 +89,7 @@ export function startVisits(
   redeemRoute(app, services, sockets, VISITS_API_PREFIX, deps.auditLog);
   // The telephony gateway authenticates with its own secret, not a user's token.
   phoneBridgeRoutes(app, services, sockets, VISITS_API_PREFIX, env.PHONE_BRIDGE_SECRET?.trim() || undefined);
-  app.decorate('visits', { services, sockets });
+  app.decorate('visits', { services, sockets, schedulingEvents: appointmentSync(services, sockets) });
   app.addHook('preClose', async () => {
     await sockets.close();
     // A bus given by the caller is theirs to close; the default one is ours.
