@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Queryable } from '../../../platform/db/pool.js';
 import type { VisitRow } from '../store/visit-row.js';
+import { serviceLinesOf } from './participant.js';
 
 /**
  * A visit waits in one queue: its clinician's (booked visits) or its service line's (on demand).
@@ -12,6 +13,19 @@ export function queueOf(v: Pick<VisitRow, 'appointmentId' | 'practitionerId' | '
   return v.appointmentId && v.practitionerId
     ? { kind: 'clinician', practitionerId: v.practitionerId }
     : { kind: 'line', serviceLine: v.serviceLine };
+}
+
+/** The queues a clinician sees: their booked patients, and their service lines' on-demand queues. */
+export async function queuesOfClinician(
+  q: Queryable,
+  tenantId: number,
+  practitionerId: string,
+): Promise<QueueKey[]> {
+  const lines = await serviceLinesOf(q, tenantId, practitionerId);
+  return [
+    { kind: 'clinician', practitionerId },
+    ...lines.map((serviceLine) => ({ kind: 'line' as const, serviceLine })),
+  ];
 }
 
 export function queueChannel(tenantId: number, key: QueueKey): string {

@@ -8,17 +8,16 @@ import { openOnDemandVisit, openVisitForAppointment } from '../flows/open.js';
 import {
   forbidden,
   participantKind,
-  serviceLinesOf,
   visitCaller,
   visitNotFound,
   type VisitCaller,
 } from '../flows/participant.js';
-import { queueSnapshot, type QueueKey } from '../flows/queue.js';
+import { queuesOfClinician, queueSnapshot } from '../flows/queue.js';
 import { createInVisit, ensureDefinition, readJson } from '../flows/resources.js';
 import type { VisitSockets } from '../live/visit-sockets.js';
 import type { VisitServices } from '../services.js';
 import { openVisitsOfPatient, readVisit, type VisitRow } from '../store/visit-row.js';
-import { visitSummary, visitSummarySchema } from './summary.js';
+import { currentModality, visitSummary, visitSummarySchema } from './summary.js';
 
 const anyObject = { type: 'object', additionalProperties: true } as const;
 const idParams = {
@@ -234,70 +233,39 @@ export function visitRoutes(
     },
   );
 
-  app.post(
-    `${prefix}/:id/admit`,
-    { schema: { params: idParams, body: emptyBody, response: { 200: visitSummarySchema } } },
-    async (req) => {
-      const c = visitCaller(req);
-      const { id } = req.params as { id: string };
-      await visitFor(req, c, id, 'admit');
-      const v = await admit(s, c, id);
-      audit(req, 'admit', v);
-      s.careLinked?.(c.tenantId, c.account);
-      s.onCommitted?.();
-      live.visitChanged(c.tenantId, v, v.state.modalityHistory.at(-1)?.modality ?? null);
-      return visitSummary(v, 'clinician');
-    },
-  );
-
-  app.post(
-    `${prefix}/:id/end`,
-    {
-      schema: {
-        params: idParams,
-        body: {
-          type: ['object', 'null'],
-          additionalProperties: false,
-          properties: { nextSteps: { type: 'string', maxLength: 4000 } },
+  /** Admission, the end and cancelling: the step, its audit record, and the sockets told. */
+  const lifecycleStep = (
+    op: 'admit' | 'end' | 'cancel',
+    body: Record<string, unknown>,
+    run: (c: VisitCaller, id: string, body: Record<string, string | undefined>) => Promise<VisitRow>,
+  ) =>
+    app.post(
+      `${prefix}/:id/${op}`,
+      {
+        schema: {
+          params: idParams,
+          body: { type: ['object', 'null'], additionalProperties: false, properties: body },
+          response: { 200: visitSummarySchema },
         },
-        response: { 200: visitSummarySchema },
       },
-    },
-    async (req) => {
-      const c = visitCaller(req);
-      const { id } = req.params as { id: string };
-      await visitFor(req, c, id, 'end');
-      const v = await endVisit(s, c, id, (req.body as { nextSteps?: string } | null)?.nextSteps);
-      audit(req, 'end', v);
-      s.onCommitted?.();
-      live.visitChanged(c.tenantId, v, null);
-      return visitSummary(v, 'clinician');
-    },
+      async (req) => {
+        const c = visitCaller(req);
+        const { id } = req.params as { id: string };
+        const { as } = await visitFor(req, c, id, op);
+        const v = await run(c, id, (req.body ?? {}) as Record<string, string | undefined>);
+        audit(req, op, v);
+        if (op === 'admit') s.careLinked?.(c.tenantId, c.account);
+        s.onCommitted?.();
+        live.visitChanged(c.tenantId, v, v.status === 'in-progress' ? currentModality(v) : null);
+        return visitSummary(v, as);
+      },
+    );
+  lifecycleStep('admit', {}, (c, id) => admit(s, c, id));
+  lifecycleStep('end', { nextSteps: { type: 'string', maxLength: 4000 } }, (c, id, body) =>
+    endVisit(s, c, id, body.nextSteps),
   );
-
-  app.post(
-    `${prefix}/:id/cancel`,
-    {
-      schema: {
-        params: idParams,
-        body: {
-          type: ['object', 'null'],
-          additionalProperties: false,
-          properties: { reason: { type: 'string', maxLength: 500 } },
-        },
-        response: { 200: visitSummarySchema },
-      },
-    },
-    async (req) => {
-      const c = visitCaller(req);
-      const { id } = req.params as { id: string };
-      const { as } = await visitFor(req, c, id, 'cancel');
-      const v = await cancelVisit(s, c, id, (req.body as { reason?: string } | null)?.reason);
-      audit(req, 'cancel', v);
-      s.onCommitted?.();
-      live.visitChanged(c.tenantId, v, null);
-      return visitSummary(v, as);
-    },
+  lifecycleStep('cancel', { reason: { type: 'string', maxLength: 500 } }, (c, id, body) =>
+    cancelVisit(s, c, id, body.reason),
   );
 
   app.get(
@@ -404,13 +372,8 @@ export function visitRoutes(
       const practitionerId = c.practitionerId;
       const now = s.now();
       const rows = await s.db.withTenant(c.tenantId, async (q) => {
-        const lines = await serviceLinesOf(q, c.tenantId, practitionerId);
-        const keys: QueueKey[] = [
-          { kind: 'clinician', practitionerId },
-          ...lines.map((serviceLine) => ({ kind: 'line' as const, serviceLine })),
-        ];
         const out = [];
-        for (const key of keys) {
+        for (const key of await queuesOfClinician(q, c.tenantId, practitionerId)) {
           const snap = await queueSnapshot(q, c.tenantId, key, now);
           for (const w of snap.waiting) {
             const patient = await readJson<{

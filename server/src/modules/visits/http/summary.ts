@@ -1,6 +1,11 @@
 import { CHECK_IN_OPENS_MS } from '../flows/open.js';
 import type { VisitRow } from '../store/visit-row.js';
 
+/** The modality in use (null before admission). */
+export function currentModality(v: VisitRow): string | null {
+  return v.state.modalityHistory.at(-1)?.modality ?? null;
+}
+
 /** A visit as its participants' apps see it (no PHI beyond what they already know). */
 export function visitSummary(v: VisitRow, as: 'patient' | 'clinician') {
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -17,7 +22,7 @@ export function visitSummary(v: VisitRow, as: 'patient' | 'clinician') {
     arrivedAt: iso(v.arrivedAt),
     admittedAt: iso(v.admittedAt),
     endedAt: iso(v.endedAt),
-    modality: v.state.modalityHistory.at(-1)?.modality ?? null,
+    modality: currentModality(v),
     lengthMinutes:
       v.admittedAt !== null && v.endedAt !== null ? Math.round((v.endedAt - v.admittedAt) / 600) / 100 : null,
     checkedIn: v.intakeResponseId !== null,

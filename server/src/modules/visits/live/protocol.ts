@@ -6,6 +6,7 @@
  * same visit only, and only once the visit is in progress.
  */
 import type { IceServer } from '../ice/index.js';
+import type { IceCandidate, Jsep } from '../media/provider.js';
 import type { StatsSnapshot } from '../quality/index.js';
 
 export type ClientMessage =
@@ -27,16 +28,7 @@ export type ClientMessage =
   | { t: 'sfu-answer'; subscriptionId: string; jsep: Jsep }
   | { t: 'sfu-candidate'; target: 'publisher' | string; candidate: IceCandidate | null };
 
-export interface Jsep {
-  type: 'offer' | 'answer';
-  sdp: string;
-}
-
-export interface IceCandidate {
-  candidate: string;
-  sdpMid?: string | null;
-  sdpMLineIndex?: number | null;
-}
+export type { IceCandidate, Jsep };
 
 export interface PeerInfo {
   id: string;

@@ -3,8 +3,7 @@ import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { changeModality, recordChat } from '../flows/admission.js';
-import { queueOf, type QueueKey } from '../flows/queue.js';
-import { serviceLinesOf } from '../flows/participant.js';
+import { queueOf, queuesOfClinician, type QueueKey } from '../flows/queue.js';
 import { iceServers } from '../ice/index.js';
 import {
   DEFAULT_POLICY,
@@ -452,13 +451,9 @@ class VisitSocket implements RoomMember {
     const s = this.hub.s;
     this.claims = claims;
     const practitionerId = claims.participantId;
-    const lines = await s.db.withTenant(claims.tenantId, (q) =>
-      serviceLinesOf(q, claims.tenantId, practitionerId),
+    const keys = await s.db.withTenant(claims.tenantId, (q) =>
+      queuesOfClinician(q, claims.tenantId, practitionerId),
     );
-    const keys: QueueKey[] = [
-      { kind: 'clinician', practitionerId },
-      ...lines.map((serviceLine) => ({ kind: 'line' as const, serviceLine })),
-    ];
     const counts = new Map<number, number>();
     const unfollows = keys.map((key, i) =>
       this.hub.queues.follow(claims.tenantId, key, {
