@@ -90,33 +90,45 @@ export async function redeemInvite(s: VisitServices, token: string): Promise<Red
     });
   if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(token)) throw invalid();
   const now = s.now();
-  // The link names no tenant: the claim is made across tenants, by the token's hash alone.
-  const claimed = await s.db.relayTransaction((q) =>
-    q.query<{ tenant_id: number; id: string; visit_id: string; role: InviteRole }>(
-      `UPDATE visit_invite SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2
-       RETURNING tenant_id, id, visit_id, role`,
-      [tokenHash(token), new Date(now)],
-    ),
+  const hash = tokenHash(token);
+  // The link names no tenant: find it across tenants by the token's hash alone, then claim it in
+  // the tenant's transaction, together with the guest's joining, so both happen or neither does.
+  const found = await s.db.relayTransaction((q) =>
+    q.query<{ tenant_id: number }>(`SELECT tenant_id FROM visit_invite WHERE token_hash = $1`, [hash]),
   );
-  const invite = claimed.rows[0];
-  if (!invite) throw invalid();
-  const participantId = `guest-${invite.id.slice(0, 8)}`;
-  const visit = await s.db.transaction(invite.tenant_id, async (q) => {
-    const v = await lockVisit(q, invite.tenant_id, invite.visit_id);
+  const tenantId = found.rows[0]?.tenant_id;
+  if (tenantId === undefined) throw invalid();
+  const result = await s.db.transaction(tenantId, async (q) => {
+    const claimed = await q.query<{ id: string; visit_id: string; role: InviteRole }>(
+      `UPDATE visit_invite SET used_at = $3 WHERE tenant_id = $1 AND token_hash = $2 AND used_at IS NULL
+         AND expires_at > $3 RETURNING id, visit_id, role`,
+      [tenantId, hash, new Date(now)],
+    );
+    const invite = claimed.rows[0];
+    if (!invite) throw invalid();
+    const participantId = `guest-${invite.id.slice(0, 8)}`;
+    const v = await lockVisit(q, tenantId, invite.visit_id);
     if (!v || (v.status !== 'arrived' && v.status !== 'in-progress')) throw invalid();
     await q.query(`UPDATE visit_invite SET participant_id = $3 WHERE tenant_id = $1 AND id = $2`, [
-      invite.tenant_id,
+      tenantId,
       invite.id,
       participantId,
     ]);
-    return recordVisitEvent(
+    const visit = await recordVisitEvent(
       s,
       q,
-      invite.tenant_id,
+      tenantId,
       v,
       { type: 'join', role: ENCOUNTER_ROLE[invite.role], reference: `Guest/${invite.id}` },
       { mediaMode: 'sfu' },
     );
+    return { visit, invite, participantId };
   });
-  return { tenantId: invite.tenant_id, visit, inviteId: invite.id, participantId, role: invite.role };
+  return {
+    tenantId,
+    visit: result.visit,
+    inviteId: result.invite.id,
+    participantId: result.participantId,
+    role: result.invite.role,
+  };
 }
