@@ -27,6 +27,9 @@ const Availability = lazy(() => import('./pages/Availability.js'));
 const StaffBooking = lazy(() => import('./pages/StaffBooking.js'));
 const ScheduleVisit = lazy(() => import('./pages/ScheduleVisit.js'));
 const GroupSessions = lazy(() => import('./pages/GroupSessions.js'));
+const OpenAppointmentVisit = lazy(() => import('./pages/visits/OpenAppointmentVisit.js'));
+const VisitPage = lazy(() => import('./pages/visits/VisitPage.js'));
+const ClinicWaitingRoom = lazy(() => import('./pages/visits/ClinicWaitingRoom.js'));
 const NotFound = lazy(() => import('./pages/NotFound.js'));
 
 const root = document.getElementById('root');
@@ -59,6 +62,9 @@ createRoot(root).render(
                   <Route path="/schedule/book" element={<StaffBooking />} />
                   <Route path="/schedule/visits/:id" element={<ScheduleVisit />} />
                   <Route path="/schedule/sessions" element={<GroupSessions />} />
+                  <Route path="/visits/appointment/:appointmentId" element={<OpenAppointmentVisit />} />
+                  <Route path="/visits/:visitId" element={<VisitPage />} />
+                  <Route path="/clinic/waiting-room" element={<ClinicWaitingRoom />} />
                   <Route path="*" element={<NotFound />} />
                 </Routes>
               </Suspense>

@@ -25,6 +25,11 @@ export function PageLayout({ children }: { children: ReactNode }) {
             {t('nav.home')}
           </Anchor>
         ) : null}
+        {role === 'practitioner' && (
+          <Anchor component={NavLink} to="/clinic/waiting-room">
+            {t('visit.nav.waitingRoom')}
+          </Anchor>
+        )}
         {role && keepsSchedules(role) && (
           <Anchor component={NavLink} to="/schedule">
             {t('nav.schedule')}

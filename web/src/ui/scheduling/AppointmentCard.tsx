@@ -15,6 +15,7 @@ import { useAction } from '../../api/use-action.js';
 import { localDate } from '../../api/local-days.js';
 import { formatCalendarDay, formatWhen } from '../../i18n/format.js';
 import { useI18n } from '../../i18n/I18nProvider.js';
+import { JoinVideoVisit } from '../../visits/JoinVideoVisit.js';
 import { ErrorState } from '../ErrorState.js';
 import { useToast } from '../Toasts.js';
 import { useScheduling } from './hooks.js';
@@ -100,6 +101,11 @@ export function AppointmentCard({
         <Text size="sm" mt="xs">
           {t('appts.tooLate')}
         </Text>
+      )}
+      {actions && modality === 'video' && (live || a.status === 'checked-in' || a.status === 'arrived') && (
+        <Group mt="sm">
+          <JoinVideoVisit appointment={a} describedBy={headingId} />
+        </Group>
       )}
       {cancelling && (
         <CancelDialog
