@@ -8,6 +8,10 @@ import { AuthProvider } from './auth/AuthProvider.js';
 import { I18nProvider } from './i18n/I18nProvider.js';
 import { cssVariables, theme } from './ui/theme.js';
 import { ToastProvider } from './ui/Toasts.js';
+import { captureInviteToken } from './visits/invite-token.js';
+
+// A guest's invitation link (`/app/join#<token>`): the token leaves the address bar before anything else runs.
+captureInviteToken();
 
 // One chunk per route: a page's code loads when it is first shown.
 const Landing = lazy(() => import('./pages/Landing.js'));
@@ -30,6 +34,7 @@ const GroupSessions = lazy(() => import('./pages/GroupSessions.js'));
 const OpenAppointmentVisit = lazy(() => import('./pages/visits/OpenAppointmentVisit.js'));
 const VisitPage = lazy(() => import('./pages/visits/VisitPage.js'));
 const ClinicWaitingRoom = lazy(() => import('./pages/visits/ClinicWaitingRoom.js'));
+const GuestJoin = lazy(() => import('./pages/visits/GuestJoin.js'));
 const NotFound = lazy(() => import('./pages/NotFound.js'));
 
 const root = document.getElementById('root');
@@ -65,6 +70,7 @@ createRoot(root).render(
                   <Route path="/visits/appointment/:appointmentId" element={<OpenAppointmentVisit />} />
                   <Route path="/visits/:visitId" element={<VisitPage />} />
                   <Route path="/clinic/waiting-room" element={<ClinicWaitingRoom />} />
+                  <Route path="/join" element={<GuestJoin />} />
                   <Route path="*" element={<NotFound />} />
                 </Routes>
               </Suspense>

@@ -187,6 +187,7 @@ describe(
       sockets.push(guest.client);
       assert.equal(guest.welcome.role, 'guest');
       assert.equal(guest.welcome.media, 'sfu', 'a third person moves the visit to the media server');
+      assert.equal(guest.welcome.kind, 'interpreter', 'a guest is known by their invitation role');
       const enc = await w.s.as(w.tokens['dra@test'] ?? '', 'GET', `/Encounter/${anaVisit}`);
       assert.ok(
         enc.body.participant.some(

@@ -2,20 +2,25 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { messages } from '../../src/auth/pages/messages.js';
-import { TOTP_PERIOD_MS, totpCodeAt, totpStepAt } from '../../src/auth/credentials/totp.js';
-import { demoAvailability, DEMO_VISIT_TYPES } from '../../src/demo/scheduling.js';
-import { DEMO_PASSWORD, seedDemo, type DemoSeedResult } from '../../src/demo/seed.js';
-import { bookVisit } from '../../src/modules/scheduling/booking/book.js';
+import { seedDemo, type DemoSeedResult } from '../../src/demo/seed.js';
 import type { IceConfig } from '../../src/modules/visits/ice/index.js';
 import { Envelope } from '../../src/platform/crypto/envelope.js';
 import { en } from '../../../web/src/i18n/en.js';
-import { OAuthBrowser } from '../auth/support/oauth-client.js';
 import { launchChromium, type ChromiumSession } from '../browser/support/chromium.js';
-import { schedulingFixture } from '../scheduling/support.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { startTurnServer, type TurnServer } from '../visits/turn-server.js';
 import { assertAccessible, signInThroughApp } from './support.js';
+import {
+  bookVideoVisitNow,
+  checkInThroughApp,
+  clinicianOAuth,
+  MEDIA_FLAGS,
+  MEDIA_WAIT_MS,
+  patientDetails,
+  signInClinician,
+  sleep,
+  until,
+} from './visit-support.js';
 
 /**
  * A video visit in two Chromiums against the real server: patient@demo checks in through the app
@@ -26,15 +31,6 @@ import { assertAccessible, signInThroughApp } from './support.js';
  */
 
 const keyring = [{ id: 'web', key: crypto.randomBytes(32) }];
-const VIDEO_VISIT = DEMO_VISIT_TYPES.find((vt) => vt.id === 'primary-care-video-20');
-const MEDIA_FLAGS = [
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-];
-/** Bounds on what the pages take to do (media setup, ICE restarts) on a loaded 2-core machine. */
-const MEDIA_WAIT_MS = 30_000;
-const SLOT_MS = 20 * 60_000;
 
 /**
  * Keeps each WebSocket the page opens on `window.__openvisitSockets` (this test's only; the app has
@@ -96,20 +92,7 @@ const MEDIA_SAMPLE = `(async () => {
   return out;
 })()`;
 
-/**
- * Waits (bounded) until a page expression is true. Polled with `evaluate` (DevTools), not
- * `waitForFunction`, which compiles strings in the page and so is refused by the app's CSP.
- */
-async function until(page: Page, expression: string, what: string, boundMs = 15_000): Promise<void> {
-  const deadline = Date.now() + boundMs;
-  while (!(await page.evaluate(expression))) {
-    assert.ok(Date.now() < deadline, `${what} (waited ${boundMs} ms)`);
-    await sleep(200);
-  }
-}
-
 const sample = (page: Page) => page.evaluate(MEDIA_SAMPLE) as Promise<MediaSample>;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Two samples `gapMs` apart: how much audio and how many video frames came in between. */
 async function flow(
@@ -166,74 +149,15 @@ describe('a video visit in the web app, patient and clinician in Chromium', { ti
       fhirBaseUrl: s.fhir,
       tenantSlug: 'tenant-a',
     });
-    assert.ok(result && VIDEO_VISIT);
+    assert.ok(result);
     seeded = result;
     const patient = seeded.patients[0];
     assert.ok(patient);
-
-    // Dr. Demo works every day around the clock here, so that a visit can start now, whatever the
-    // day and hour the test runs; the visit is booked on the 20-minute grid within the check-in window.
-    const f = await schedulingFixture(s.tdb, Date.now());
-    const tenantId = s.tdb.tenantA;
-    const [drDemo] = demoAvailability(seeded.clinicianPractitioner, seeded.nursePractitioner);
-    assert.ok(drDemo);
-    await s.tdb.db.transaction(tenantId, (q) =>
-      f.services.config.saveClinician(q, tenantId, {
-        ...drDemo,
-        timeZone: 'UTC',
-        rules: [
-          {
-            rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA,SU',
-            start: '00:00',
-            end: '24:00',
-            validFrom: '2026-01-01',
-          },
-        ],
-        maxPerDay: 100,
-      }),
-    );
-    const now = Date.now();
-    let start = Math.floor(now / SLOT_MS) * SLOT_MS;
-    if (now - start > 6 * 60_000) start += SLOT_MS;
-    // Booked by the front desk two hours ahead (the visit type's notice), for a start near now.
-    f.clock.ms = start - 2 * 3_600_000;
-    const booked = await bookVisit(f.services, tenantId, {
-      visitTypeId: VIDEO_VISIT.id,
-      practitionerId: seeded.clinicianPractitioner,
-      start,
-      patientId: patient.id,
-      modality: 'video',
-      booker: 'front-desk',
-      bookedBy: 'visit-call test',
-    });
-    appointmentId = booked.appointmentId;
-
-    const stored = await s.tdb.db.query<{ content: string }>(
-      tenantId,
-      `SELECT content FROM resource WHERE tenant_id = $1 AND res_type = 'Patient' AND id = $2`,
-      [tenantId, patient.id],
-    );
-    const record = JSON.parse(stored.rows[0]?.content ?? '{}') as {
-      birthDate?: string;
-      name?: { text?: string; given?: string[]; family?: string }[];
-    };
-    assert.ok(record.birthDate);
-    birthDate = record.birthDate;
-    const n = record.name?.[0];
-    patientName = n?.text ?? [...(n?.given ?? []), n?.family ?? ''].join(' ').trim();
-
+    appointmentId = await bookVideoVisitNow(s, seeded, patient.id, 'visit-call test');
+    ({ birthDate, name: patientName } = await patientDetails(s, patient.id));
     // The clinician's own token (the Encounter is read as them), which also enrols their TOTP.
-    const oauth = await new OAuthBrowser(base).signIn({
-      clientId: 'openvisit-web',
-      redirectUri: `${base}/app/callback`,
-      scope: 'openid fhirUser user/*.cruds',
-      username: 'clinician@demo',
-      password: DEMO_PASSWORD,
-      aud: s.fhir,
-    });
-    assert.ok(oauth.tokens && oauth.mfaSecret, oauth.error);
-    clinicianToken = oauth.tokens.access_token;
-    const totpUsed = totpStepAt(Date.now());
+    const clinician = await clinicianOAuth(base, s.fhir);
+    clinicianToken = clinician.token;
 
     const launch = async () => {
       const session = await launchChromium({ allowedOrigins: [base], extraArgs: MEDIA_FLAGS });
@@ -249,19 +173,7 @@ describe('a video visit in the web app, patient and clinician in Chromium', { ti
 
     // Dr. Demo signs in with the second factor enrolled above, one time step on (never reused).
     clinicianPage = await clinicianBrowser.context.newPage();
-    await clinicianPage.goto(`${base}/app/`);
-    await clinicianPage.getByLabel(/^(Language|Idioma)$/).selectOption('en');
-    await clinicianPage.getByRole('button', { name: en['landing.signIn'] }).click();
-    await clinicianPage.getByLabel(messages.en.loginUsername).fill('clinician@demo');
-    await clinicianPage.getByLabel(messages.en.loginPassword).fill(DEMO_PASSWORD);
-    await clinicianPage.getByRole('button', { name: messages.en.loginSubmit }).click();
-    await clinicianPage.locator('#code').waitFor();
-    const step = Math.max(totpStepAt(Date.now()), totpUsed + 1);
-    while (step > totpStepAt(Date.now()) + 1) await sleep(500);
-    await clinicianPage.locator('#code').fill(totpCodeAt(oauth.mfaSecret, step * TOTP_PERIOD_MS));
-    await clinicianPage.getByRole('button', { name: messages.en.mfaVerifySubmit }).click();
-    await clinicianPage.getByRole('button', { name: messages.en.consentAllow, exact: true }).click();
-    await clinicianPage.waitForURL(`${base}/app/patients`);
+    await signInClinician(clinicianPage, base, clinician);
   });
 
   /** The call's heading: the patient's "Your video visit", the clinician's "Video visit". */
@@ -284,35 +196,9 @@ describe('a video visit in the web app, patient and clinician in Chromium', { ti
 
   it('the patient joins from the appointment, checks in (date of birth, intake, consent, device test) and waits first in line', async () => {
     const page = patientPage;
-    await page.getByRole('link', { name: en['nav.appointments'] }).first().click();
-    const upcoming = page.getByRole('region', { name: en['appts.upcoming'] });
-    await upcoming.getByRole('link', { name: en['visit.join'] }).click();
-    await page.waitForURL(/\/app\/visits\/[0-9a-f-]{36}$/);
-    visitId = new URL(page.url()).pathname.split('/').at(-1) ?? '';
-    await page.getByRole('heading', { level: 1, name: en['visit.checkIn.title'] }).waitFor();
-
-    // Step 1: date of birth.
-    await page.getByLabel(en['visit.checkIn.birthDate']).fill(birthDate);
-    await page.getByRole('button', { name: en['visit.checkIn.continue'] }).click();
-    // Step 2: the intake questions.
-    await page.getByRole('heading', { level: 2, name: en['checkin.intake.title'] }).waitFor();
-    await page.getByLabel(en['checkin.intake.item.reason']).fill('Follow-up on my blood pressure');
-    await page.getByRole('radio', { name: en['checkin.intake.answer.no-new-symptoms'] }).check();
-    await page.getByLabel(en['checkin.intake.item.location']).fill('Massachusetts');
-    await page.getByRole('radio', { name: en['checkin.intake.yes.callback-phone'] }).check();
-    await page.getByRole('button', { name: en['checkin.intake.submit'] }).click();
-    // Step 3: consent.
-    await page.getByRole('heading', { level: 2, name: en['checkin.consent.title'] }).waitFor();
-    await page.getByRole('checkbox', { name: en['checkin.consent.checkbox'] }).check();
-    await page.getByRole('button', { name: en['checkin.consent.agree'] }).click();
-    // Step 4: the device and network test, then check-in is sent.
-    await page.getByRole('heading', { level: 2, name: en['checkin.device.title'] }).waitFor();
-    await page.getByRole('button', { name: en['checkin.device.start'] }).click();
-    await page.getByText(en['checkin.device.verdict.ready']).waitFor({ timeout: 45_000 });
-    await page.getByRole('button', { name: en['checkin.device.continue'] }).click();
+    visitId = await checkInThroughApp(page, birthDate);
 
     // The waiting room: first in line with an estimated wait, announced in a live region.
-    await page.getByRole('heading', { level: 1, name: en['visit.waiting.title'] }).waitFor();
     const place = page.getByRole('status').filter({ hasText: /in line/ });
     await place.waitFor();
     // About N minutes before the appointment's time; "a few minutes" once it has come.

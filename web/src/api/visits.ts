@@ -2,7 +2,8 @@ import type { DeviceCheckResult } from '../../../server/src/modules/visits/check
 import type { Questionnaire } from '../../../server/src/modules/visits/checkin/fhir-types.js';
 import type { IntakeAnswers } from '../../../server/src/modules/visits/checkin/intake.js';
 import type { SatisfactionAnswers } from '../../../server/src/modules/visits/checkin/survey.js';
-import { ApiError } from './api-error.js';
+import type { GuestKind } from '../../../server/src/modules/visits/live/protocol.js';
+import { ApiError, kindOfStatus, type Outcome } from './api-error.js';
 import type { FhirClient } from './fhir-client.js';
 
 /**
@@ -71,6 +72,21 @@ export interface CheckInRequest {
   deviceCheck: DeviceCheckResult;
 }
 
+/** A one-time link for someone to join the visit (`POST /api/visits/{id}/invites`). */
+export interface Invitation {
+  url: string;
+  expiresAt: string;
+  role: GuestKind;
+}
+
+/** What redeeming an invitation gives the guest: a ticket for the visit socket. */
+export interface RedeemedInvitation extends SocketTicket {
+  visitId: string;
+  participantId: string;
+  role: GuestKind;
+  status: string;
+}
+
 const BASE = '/api/visits';
 const id = (v: string) => encodeURIComponent(v);
 
@@ -127,6 +143,14 @@ export class Visits {
     return this.fhir.api(`${BASE}/${id(visitId)}/survey`, { method: 'POST', body: answers });
   }
 
+  /**
+   * A one-time link for a caregiver, an interpreter or a second clinician. A 501 (no media server:
+   * visits of more than two are not available) is an ApiError of status 501 (`noMediaServer`).
+   */
+  invite(visitId: string, role: GuestKind): Promise<Invitation> {
+    return this.fhir.api(`${BASE}/${id(visitId)}/invites`, { method: 'POST', body: { role } });
+  }
+
   /** The dial-in number and this visit's PIN; null when the service has no phone bridge (501). */
   async phoneBridge(visitId: string): Promise<PhoneBridge | null> {
     try {
@@ -153,4 +177,36 @@ export function alreadyAnswered(err: unknown): boolean {
     err.status === 409 &&
     (err.outcome?.issue ?? []).some((i) => i.code === 'duplicate')
   );
+}
+
+/** Whether a refusal says the service has no media server for visits of more than two (501). */
+export function noMediaServer(err: unknown): boolean {
+  return err instanceof ApiError && err.status === 501;
+}
+
+/**
+ * Uses an invitation's token (`POST /api/visits/invites/redeem`, public: the guest has no account and
+ * the token is the credential). Once only: a used, expired or unknown link is a 404 (`not-found`).
+ */
+export async function redeemInvitation(
+  token: string,
+  fetchImpl: typeof fetch = (...a) => fetch(...a),
+): Promise<RedeemedInvitation> {
+  let res: Response;
+  try {
+    res = await fetchImpl(`${BASE}/invites/redeem`, {
+      method: 'POST',
+      headers: { accept: 'application/json', 'content-type': 'application/json' },
+      body: JSON.stringify({ token }),
+      credentials: 'omit',
+      cache: 'no-store',
+    });
+  } catch {
+    throw new ApiError('network');
+  }
+  if (!res.ok) {
+    const outcome = (await res.json().catch(() => undefined)) as Outcome | undefined;
+    throw new ApiError(kindOfStatus(res.status), res.status, outcome);
+  }
+  return (await res.json()) as RedeemedInvitation;
 }

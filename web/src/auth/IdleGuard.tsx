@@ -2,13 +2,15 @@ import { Button, Group, Modal, Text } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '../i18n/I18nProvider.js';
 import { useAuth } from './AuthProvider.js';
+import { activityHeld } from './activity-hold.js';
 import { activityRenews, idlePhase, type IdlePhase } from './idle-clock.js';
 
 const ACTIVITY = ['pointerdown', 'keydown', 'wheel', 'touchstart'] as const;
 
 /**
- * The tenant's idle timeout in the browser: activity renews the session (about once a minute), a
- * dialog warns in the last minute, and at the end the app signs out (here and on the server).
+ * The tenant's idle timeout in the browser: activity renews the session (about once a minute), as
+ * does a video visit in progress (activity-hold.ts); a dialog warns in the last minute, and at the
+ * end the app signs out (here and on the server).
  */
 export function IdleGuard() {
   const { t } = useI18n();
@@ -35,6 +37,8 @@ export function IdleGuard() {
       if (activityRenews(tokens.renewedAt, tokens.idleMs, now)) renew();
     };
     const tick = () => {
+      // A live video visit is use of the session, whether or not anyone touches the keyboard.
+      if (activityHeld() && activityRenews(tokens.renewedAt, tokens.idleMs, Date.now())) renew();
       const next = idlePhase(deadline, tokens.idleMs, Date.now());
       // Only the warning shows seconds: while active, nothing changes and nothing re-renders.
       setState((prev) =>

@@ -114,7 +114,12 @@ function RemoteAudio({ stream }: { stream: MediaStream }) {
 /** One remote participant: their video (hidden in audio only), their sound, who they are. */
 export function RemoteView({ tile, audioOnly }: { tile: RemoteTile; audioOnly: boolean }) {
   const { t } = useI18n();
-  const name = tile.role ? t(`visit.role.${tile.role}`) : t('visit.role.guest');
+  // Who they are by role only, never by name: "Clinician", "Patient", "Interpreter"…
+  const name = tile.kind
+    ? t(`visit.role.${tile.kind}`)
+    : tile.role
+      ? t(`visit.role.${tile.role}`)
+      : t('visit.role.guest');
   const showVideo = tile.hasVideo && !audioOnly;
   return (
     <figure className="ov-tile" data-testid="remote-tile" data-participant={tile.id}>

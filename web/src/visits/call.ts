@@ -1,5 +1,6 @@
 import type {
   ClientMessage,
+  GuestKind,
   IceCandidate,
   Jsep,
   PeerInfo,
@@ -28,6 +29,7 @@ import { mediaStarted, statsOf, statsSnapshot } from './stats.js';
  */
 
 export type Role = PeerInfo['role'];
+export type { GuestKind };
 export type Modality = 'video' | 'audio';
 
 type Welcome = Extract<ServerMessage, { t: 'welcome' }>;
@@ -45,6 +47,8 @@ export interface LocalMedia {
 export interface RemoteTile {
   id: string;
   role: Role | null;
+  /** A guest's invitation role (interpreter, caregiver, second clinician). */
+  kind?: GuestKind;
   stream: MediaStream;
   hasVideo: boolean;
 }
@@ -61,7 +65,7 @@ export interface CallView {
   cameraOn: boolean;
   sharing: boolean;
   /** Others in the visit now (by participant id), with their roles. */
-  present: { id: string; role: Role }[];
+  present: { id: string; role: Role; kind?: GuestKind }[];
 }
 
 export interface CallOptions {
@@ -138,7 +142,10 @@ export class Call {
   private publisher: { pc: RTCPeerConnection; videoSender: RTCRtpSender | null } | null = null;
   private publishTries = 0;
   private readonly subs = new Map<string, Subscription>();
-  private readonly peers = new Map<string, { role: Role; conn: string; present: boolean }>();
+  private readonly peers = new Map<
+    string,
+    { role: Role; kind?: GuestKind | undefined; conn: string; present: boolean }
+  >();
   private screen: MediaStreamTrack | null = null;
   private mediaReady = false;
   private readyFailed = false;
@@ -156,6 +163,8 @@ export class Call {
   begin(): void {
     if (this.startedAt !== null || this.closed) return;
     this.startedAt = this.now();
+    // A multi-party visit entered before the call began (in the waiting room) publishes now.
+    if (this.mode === 'sfu' && !this.publisher) this.publish();
     this.qualityTimer = setInterval(
       () => void this.reportQuality(),
       this.opts.qualityEveryMs ?? QUALITY_EVERY_MS,
@@ -177,19 +186,20 @@ export class Call {
 
   view(): CallView {
     const tiles: RemoteTile[] = [];
-    const roleOf = (id: string) => this.peers.get(id)?.role ?? null;
+    const who = (id: string) => {
+      const peer = this.peers.get(id);
+      return { id, role: peer?.role ?? null, ...(peer?.kind ? { kind: peer.kind } : {}) };
+    };
     if (this.mode === 'p2p' && this.p2p && this.p2p.stream.getTracks().length > 0)
       tiles.push({
-        id: this.p2p.remoteId,
-        role: roleOf(this.p2p.remoteId),
+        ...who(this.p2p.remoteId),
         stream: this.p2p.stream,
         hasVideo: this.p2p.stream.getVideoTracks().length > 0,
       });
     if (this.mode === 'sfu')
       for (const s of this.subs.values())
         tiles.push({
-          id: s.publisherId,
-          role: roleOf(s.publisherId),
+          ...who(s.publisherId),
           stream: s.stream,
           hasVideo: s.stream.getVideoTracks().length > 0,
         });
@@ -203,7 +213,9 @@ export class Call {
       micOn: this.opts.local.mic?.enabled ?? false,
       cameraOn: this.opts.local.camera?.enabled ?? false,
       sharing: this.screen !== null,
-      present: [...this.peers].filter(([, p]) => p.present).map(([id, p]) => ({ id, role: p.role })),
+      present: [...this.peers]
+        .filter(([, p]) => p.present)
+        .map(([id, p]) => ({ id, role: p.role, ...(p.kind ? { kind: p.kind } : {}) })),
     };
   }
 
@@ -231,7 +243,7 @@ export class Call {
 
   peer(m: PeerMessage): void {
     if (m.state === 'joined') {
-      this.peers.set(m.id, { role: m.role, conn: m.conn, present: true });
+      this.peers.set(m.id, { role: m.role, kind: m.kind, conn: m.conn, present: true });
       if (this.mode === 'p2p' && !this.closed) {
         if (this.offerer) {
           const p = this.p2p;
@@ -314,6 +326,12 @@ export class Call {
   sfuSubscribe(m: Extract<ServerMessage, { t: 'sfu-subscribe' }>): void {
     if (this.closed || m.jsep.type !== 'offer') return;
     this.subs.get(m.subscriptionId)?.pc.close();
+    // One connection (and one tile) per publisher: a new subscription to them replaces the old one.
+    for (const [id, sub] of this.subs)
+      if (sub.publisherId === m.publisherId && id !== m.subscriptionId) {
+        sub.pc.close();
+        this.subs.delete(id);
+      }
     const pc = newPeerConnection(this.rtcConfig());
     const stream = new MediaStream();
     const sub: Subscription = { pc, publisherId: m.publisherId, stream };
@@ -532,7 +550,8 @@ export class Call {
     this.closeSfu();
     this.mode = 'sfu';
     this.publishTries = 0;
-    this.publish();
+    // The server takes a publish only in a visit in progress: a waiting side publishes at `begin`.
+    if (this.startedAt !== null) this.publish();
   }
 
   private publish(): void {

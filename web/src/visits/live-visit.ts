@@ -1,6 +1,12 @@
 import type { ServerMessage } from '../../../server/src/modules/visits/live/protocol.js';
-import { socketUrl, type PhoneBridge, type Visits } from '../api/visits.js';
-import { Call, type CallView, type LocalMedia, type Modality, type Role } from './call.js';
+import {
+  socketUrl,
+  type PhoneBridge,
+  type RedeemedInvitation,
+  type SocketTicket,
+  type Visits,
+} from '../api/visits.js';
+import { Call, type CallView, type GuestKind, type LocalMedia, type Modality, type Role } from './call.js';
 import { VisitConnection, type ConnectionState } from './connection.js';
 
 /**
@@ -27,6 +33,36 @@ export type BridgeState =
   | { state: 'unavailable' }
   | { state: 'failed' };
 
+/**
+ * How this participant gets into the visit: a ticket for the socket, a fresh one after a long drop,
+ * the phone bridge. A patient or clinician asks the visit API; a guest has their invitation only.
+ */
+export interface VisitAccess {
+  /** The first ticket for the visit socket. */
+  join(): Promise<SocketTicket>;
+  /** A new ticket when a resume is refused after a long drop; none: such a refusal is final. */
+  renew?: () => Promise<string>;
+  /** The dial-in number and PIN; null when there is none for this participant or service. */
+  phoneBridge(): Promise<PhoneBridge | null>;
+}
+
+/** A signed-in participant (patient or clinician): the visit API, under their token. */
+export function memberAccess(visits: Visits, visitId: string): VisitAccess {
+  return {
+    join: () => visits.join(visitId),
+    renew: async () => (await visits.join(visitId)).ticket,
+    phoneBridge: () => visits.phoneBridge(visitId),
+  };
+}
+
+/**
+ * A guest: their invitation is redeemed (once) for the first ticket; with no account they cannot
+ * ask for another, nor for the phone bridge (the resume token of each welcome carries a drop).
+ */
+export function guestAccess(redeem: () => Promise<RedeemedInvitation>): VisitAccess {
+  return { join: redeem, phoneBridge: async () => null };
+}
+
 /** How the camera and microphone came out (`none` while asking). */
 export type DeviceState = 'asking' | 'ok' | 'audio-only' | 'none';
 
@@ -37,6 +73,8 @@ export interface LiveSnapshot {
   /** The join itself failed (the visit could not be joined). */
   joinError: unknown;
   role: Role | null;
+  /** A guest's invitation role. */
+  kind: GuestKind | null;
   participantId: string | null;
   status: string | null;
   wait: { position: number; etaMinutes: number } | null;
@@ -79,10 +117,7 @@ export class LiveVisit {
   private state: LiveSnapshot;
   private stopped = false;
 
-  constructor(
-    private readonly visits: Visits,
-    private readonly visitId: string,
-  ) {
+  constructor(private readonly access: VisitAccess) {
     this.call = new Call({
       send: (m) => this.connection?.send(m) ?? false,
       changed: () => this.update({}),
@@ -93,6 +128,7 @@ export class LiveVisit {
       reconnects: 0,
       joinError: null,
       role: null,
+      kind: null,
       participantId: null,
       status: null,
       wait: null,
@@ -122,12 +158,12 @@ export class LiveVisit {
     Object.assign(this.local, media);
     this.update({ local: { stream: media.stream, devices } });
     try {
-      const joined = await this.visits.join(this.visitId);
+      const joined = await this.access.join();
       if (this.stopped) return;
       this.connection = new VisitConnection({
         url: socketUrl(joined.socketPath),
         ticket: joined.ticket,
-        renewTicket: async () => (await this.visits.join(this.visitId)).ticket,
+        ...(this.access.renew ? { renewTicket: this.access.renew } : {}),
         pcState: () => (this.call.hasConnection() ? 'existing' : 'new'),
         onMessage: (m) => this.onMessage(m),
         onState: (connection, { reconnects }) => this.update({ connection, reconnects }),
@@ -194,7 +230,7 @@ export class LiveVisit {
     if (this.state.bridge.state === 'loading' || this.state.bridge.state === 'ready') return;
     this.update({ bridge: { state: 'loading' } });
     try {
-      const bridge = await this.visits.phoneBridge(this.visitId);
+      const bridge = await this.access.phoneBridge();
       this.update({ bridge: bridge ? { state: 'ready', bridge } : { state: 'unavailable' } });
     } catch {
       this.update({ bridge: { state: 'failed' } });
@@ -207,7 +243,12 @@ export class LiveVisit {
     switch (m.t) {
       case 'welcome':
         this.call.welcome(m);
-        this.update({ role: m.role, participantId: m.participantId, status: m.status });
+        this.update({
+          role: m.role,
+          kind: m.kind ?? null,
+          participantId: m.participantId,
+          status: m.status,
+        });
         if (m.status === 'in-progress') this.call.begin();
         return;
       case 'status':

@@ -2,6 +2,7 @@ import { Alert, Button, Card, Group, Modal, Stack, Text, Textarea, TextInput, Ti
 import { useEffect, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { useAction } from '../../api/use-action.js';
+import { holdActivity } from '../../auth/activity-hold.js';
 import type { VisitSummary } from '../../api/visits.js';
 import { formatTime } from '../../i18n/format.js';
 import { useI18n } from '../../i18n/I18nProvider.js';
@@ -12,6 +13,7 @@ import { RemoteView, SelfView } from '../../visits/MediaViews.js';
 import { useNow } from '../../visits/use-now.js';
 import { useVisits } from '../../visits/use-visits.js';
 import { ConnectionNote } from './ConnectionNote.js';
+import { InviteSomeone } from './InviteSomeone.js';
 
 type T = ReturnType<typeof useI18n>['t'];
 
@@ -44,19 +46,35 @@ function VisitTimer({ admittedAt }: { admittedAt: string | null }) {
 function callStatusText(t: T, snap: LiveSnapshot): string {
   const other = snap.role === 'clinician' ? t('visit.status.thePatient') : t('visit.status.theClinician');
   const call = snap.call;
-  if (call.present.length === 0) return t('visit.status.waitingFor', { name: other });
+  if (call.present.length === 0)
+    return snap.role === 'guest'
+      ? t('visit.status.waitingForOthers')
+      : t('visit.status.waitingFor', { name: other });
   if (call.connectionState === 'connected') return t('visit.status.connected');
   if (call.connectionState === 'failed' || call.connectionState === 'disconnected')
     return t('visit.status.unstable');
   return t('visit.status.connecting');
 }
 
-function Controls({ snap, live, onEnd }: { snap: LiveSnapshot; live: LiveVisit; onEnd(): void }) {
+function Controls({
+  visitId,
+  snap,
+  live,
+  onEnd,
+  onLeave,
+}: {
+  visitId: string;
+  snap: LiveSnapshot;
+  live: LiveVisit;
+  onEnd(): void;
+  onLeave(): void;
+}) {
   const { t } = useI18n();
-  const navigate = useNavigate();
   const [shareFailed, setShareFailed] = useState(false);
   const call = snap.call;
   const audioOnly = call.modality === 'audio';
+  // The call is use of the session: the idle timeout does not sign anyone out of a visit.
+  useEffect(() => holdActivity(), []);
   const hasCamera = !!snap.local.stream?.getVideoTracks().length;
   const canShare = typeof navigator.mediaDevices?.getDisplayMedia === 'function';
   return (
@@ -100,16 +118,13 @@ function Controls({ snap, live, onEnd }: { snap: LiveSnapshot; live: LiveVisit; 
         >
           {t('visit.control.audioOnly')}
         </Button>
+        {(snap.role === 'patient' || snap.role === 'clinician') && <InviteSomeone visitId={visitId} />}
         {snap.role === 'clinician' ? (
           <Button color="red.8" leftSection={<Icon name="end" />} onClick={onEnd}>
             {t('visit.control.end')}
           </Button>
         ) : (
-          <Button
-            variant="outline"
-            leftSection={<Icon name="leave" />}
-            onClick={() => void navigate('/appointments')}
-          >
+          <Button variant="outline" leftSection={<Icon name="leave" />} onClick={onLeave}>
             {t('visit.control.leave')}
           </Button>
         )}
@@ -128,12 +143,12 @@ function ChatPanel({ snap, live }: { snap: LiveSnapshot; live: LiveVisit }) {
   const { t, locale, timeZone } = useI18n();
   const [text, setText] = useState('');
   const [failed, setFailed] = useState(false);
-  const sender = (from: string, mine: boolean) =>
-    mine
-      ? t('visit.chat.you')
-      : from === 'clinician' || from === 'patient'
-        ? t(`visit.role.${from}`)
-        : t('visit.role.guest');
+  const sender = (from: string, mine: boolean) => {
+    if (mine) return t('visit.chat.you');
+    if (from === 'clinician' || from === 'patient') return t(`visit.role.${from}`);
+    const kind = snap.call.present.find((p) => p.id === from)?.kind;
+    return kind ? t(`visit.role.${kind}`) : t('visit.role.guest');
+  };
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!text.trim()) return;
@@ -309,14 +324,21 @@ export function VisitCall({
   snap,
   live,
   onEnded,
+  guest = false,
+  onLeave,
 }: {
-  visit: VisitSummary;
+  visit: Pick<VisitSummary, 'id' | 'admittedAt'>;
   snap: LiveSnapshot;
   live: LiveVisit;
   onEnded(): void;
+  /** A guest's call (no account: nothing is read from the visit API). */
+  guest?: boolean;
+  /** Leaving (not the clinician, who ends the visit); default: back to the appointments. */
+  onLeave?: () => void;
 }) {
   const { t } = useI18n();
   const visits = useVisits();
+  const navigate = useNavigate();
   const [ending, setEnding] = useState(false);
   const [admittedAt, setAdmittedAt] = useState(visit.admittedAt);
   const call = snap.call;
@@ -324,7 +346,7 @@ export function VisitCall({
 
   // Admitted after this page loaded its summary: the admission time comes from the server.
   useEffect(() => {
-    if (admittedAt) return;
+    if (admittedAt || guest) return;
     let current = true;
     visits.get(visit.id).then(
       (v) => current && setAdmittedAt(v.admittedAt),
@@ -333,13 +355,17 @@ export function VisitCall({
     return () => {
       current = false;
     };
-  }, [admittedAt, visits, visit.id]);
+  }, [admittedAt, guest, visits, visit.id]);
 
   const otherName = snap.role === 'clinician' ? t('visit.role.patient') : t('visit.role.clinician');
+  const waitingText =
+    snap.role === 'guest'
+      ? t('visit.status.waitingForOthers')
+      : t('visit.status.waitingFor', { name: otherName });
   return (
     <Stack gap="md">
       <Group justify="space-between" align="flex-end" wrap="wrap">
-        <Title order={1}>{snap.role === 'clinician' ? t('visit.videoTitle') : t('visit.call.title')}</Title>
+        <Title order={1}>{snap.role === 'patient' ? t('visit.call.title') : t('visit.videoTitle')}</Title>
         <VisitTimer admittedAt={admittedAt} />
       </Group>
       <ConnectionNote snap={snap} />
@@ -360,7 +386,7 @@ export function VisitCall({
           {call.tiles.length === 0 ? (
             <figure className="ov-tile">
               <div className="ov-tile-placeholder">
-                <p>{t('visit.status.waitingFor', { name: otherName })}</p>
+                <p>{waitingText}</p>
               </div>
             </figure>
           ) : (
@@ -371,7 +397,13 @@ export function VisitCall({
           <SelfView stream={snap.local.stream} cameraOn={call.cameraOn} audioOnly={audioOnly} />
         </div>
       </div>
-      <Controls snap={snap} live={live} onEnd={() => setEnding(true)} />
+      <Controls
+        visitId={visit.id}
+        snap={snap}
+        live={live}
+        onEnd={() => setEnding(true)}
+        onLeave={onLeave ?? (() => void navigate('/appointments'))}
+      />
       <ChatPanel snap={snap} live={live} />
       {ending && (
         <EndVisitDialog

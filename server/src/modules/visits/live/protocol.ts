@@ -30,9 +30,14 @@ export type ClientMessage =
 
 export type { IceCandidate, Jsep };
 
+/** What a guest was invited as: a role, never a name (the pages label a guest's tile by it). */
+export type GuestKind = 'caregiver' | 'interpreter' | 'secondary-clinician';
+
 export interface PeerInfo {
   id: string;
   role: 'patient' | 'clinician' | 'guest';
+  /** A guest's invitation role. */
+  kind?: GuestKind;
 }
 
 export type ServerMessage =
@@ -40,6 +45,7 @@ export type ServerMessage =
       t: 'welcome';
       participantId: string;
       role: PeerInfo['role'];
+      kind?: GuestKind;
       /** Opens a new socket for this participant after a drop, without admission again. */
       resume: string;
       status: string;
@@ -56,7 +62,10 @@ export type ServerMessage =
        */
       media: 'p2p' | 'sfu';
     }
-  /** The visit moved to the media server (a third participant joined): drop P2P, publish to the SFU. */
+  /**
+   * The visit moved to the media server (a third participant joined): drop P2P, publish to the SFU.
+   * Sent once this socket's place on the media server is ready, so a publish right away is taken.
+   */
   | { t: 'media-mode'; mode: 'p2p' | 'sfu' }
   | { t: 'sfu-answer'; jsep: Jsep }
   /** Receive `publisherId` (a participant id): answer with `sfu-answer` for this subscription. */
@@ -69,6 +78,7 @@ export type ServerMessage =
       t: 'peer';
       id: string;
       role: PeerInfo['role'];
+      kind?: GuestKind;
       state: 'joined' | 'left';
       /** The socket: a `left` of an older socket than the last `joined` is stale and ignored. */
       conn: string;

@@ -1,16 +1,19 @@
 import type { SignalMessage } from '../signaling/index.js';
-import type { PeerInfo, ServerMessage } from './protocol.js';
+import type { GuestKind, PeerInfo, ServerMessage } from './protocol.js';
 
 /** What a room needs of a socket. */
 export interface RoomMember {
   readonly connId: string;
   readonly participantId: string;
   readonly role: PeerInfo['role'];
+  /** A guest's invitation role. */
+  readonly kind: GuestKind | undefined;
   send(message: ServerMessage): void;
   close(code: number, reason: string): void;
   /** The visit's status as this node last heard it. */
   visitStatusChanged(status: string): void;
   modalityChanged(modality: string): void;
+  /** The visit moved to (or from) the media server: the member sends `media-mode` when it is ready. */
   mediaModeChanged(mode: 'p2p' | 'sfu'): void;
 }
 
@@ -20,11 +23,12 @@ export type RoomEvent =
       k: 'peer';
       id: string;
       role: PeerInfo['role'];
+      kind?: GuestKind;
       conn: string;
       state: 'joined' | 'left';
       pc?: 'new' | 'existing';
     }
-  | { k: 'here'; id: string; role: PeerInfo['role']; conn: string; to: string }
+  | { k: 'here'; id: string; role: PeerInfo['role']; kind?: GuestKind; conn: string; to: string }
   | { k: 'signal'; from: string; to?: string; data: Record<string, unknown> }
   | { k: 'chat'; id: string; from: string; text: string; sent: string }
   | { k: 'status'; status: string; modality: string | null }
@@ -71,19 +75,35 @@ export class Room {
             t: 'peer',
             id: e.id,
             role: e.role,
+            ...(e.kind ? { kind: e.kind } : {}),
             state: e.state,
             conn: e.conn,
             ...(e.pc ? { pc: e.pc } : {}),
           });
           // Tell the newcomer who is here (it may be on another node).
           if (e.state === 'joined')
-            this.publish({ k: 'here', id: m.participantId, role: m.role, conn: m.connId, to: e.id });
+            this.publish({
+              k: 'here',
+              id: m.participantId,
+              role: m.role,
+              ...(m.kind ? { kind: m.kind } : {}),
+              conn: m.connId,
+              to: e.id,
+            });
         }
         return;
       case 'here':
         for (const m of this.members)
           if (m.participantId === e.to)
-            m.send({ t: 'peer', id: e.id, role: e.role, state: 'joined', conn: e.conn, pc: 'existing' });
+            m.send({
+              t: 'peer',
+              id: e.id,
+              role: e.role,
+              ...(e.kind ? { kind: e.kind } : {}),
+              state: 'joined',
+              conn: e.conn,
+              pc: 'existing',
+            });
         return;
       case 'signal':
         for (const m of this.members)
@@ -113,10 +133,8 @@ export class Room {
       case 'media':
         if (this.media === e.mode) return;
         this.media = e.mode;
-        for (const m of this.members) {
-          m.send({ t: 'media-mode', mode: e.mode });
-          m.mediaModeChanged(e.mode);
-        }
+        // Each member says `media-mode` itself, once it is ready for it (its SFU link open).
+        for (const m of this.members) m.mediaModeChanged(e.mode);
         return;
     }
   }

@@ -12,6 +12,9 @@ const ROOM_CAP = 6;
 export class SfuLink {
   private readonly subscriptions = new Map<string, string>(); // publisherId → subscriptionId
   private closed = false;
+  /** The publisher lists are applied one at a time, the latest each time (see `publishersChanged`). */
+  private changes: Promise<void> = Promise.resolve();
+  private latest: readonly string[] = [];
 
   private constructor(
     private readonly session: MediaSession,
@@ -29,16 +32,19 @@ export class SfuLink {
     const holder: { link?: SfuLink; pending?: readonly string[] } = {};
     const session = await provider.join(room, participantId, {
       onPublishersChanged: (ids) => {
-        if (holder.link) void holder.link.publishersChanged(ids);
+        if (holder.link) holder.link.publishersChanged(ids);
         else holder.pending = ids;
       },
-      onClosed: () => {
-        if (holder.link && !holder.link.closed) onLost();
+      onClosed: (reason) => {
+        // Only a lost media server is worth joining again: `replaced` means this participant's newer
+        // socket took the seat (rejoining would take it back, and so on), `room-closed` that the
+        // visit is over.
+        if (reason === 'provider-lost' && holder.link && !holder.link.closed) onLost();
       },
     });
     const link = new SfuLink(session, send);
     holder.link = link;
-    if (holder.pending) void link.publishersChanged(holder.pending);
+    if (holder.pending) link.publishersChanged(holder.pending);
     return link;
   }
 
@@ -59,7 +65,17 @@ export class SfuLink {
     await this.session.setAudioOnly(on);
   }
 
-  private async publishersChanged(ids: readonly string[]): Promise<void> {
+  /**
+   * The others publishing changed. Lists are applied in turn, never two at once (two would both
+   * subscribe to a publisher new to each), and a list that waited applies the latest one.
+   */
+  private publishersChanged(ids: readonly string[]): void {
+    this.latest = ids;
+    this.changes = this.changes.then(() => this.applyPublishers()).catch(() => undefined);
+  }
+
+  private async applyPublishers(): Promise<void> {
+    const ids = this.latest;
     if (this.closed) return;
     for (const [publisherId, subscriptionId] of [...this.subscriptions]) {
       if (ids.includes(publisherId)) continue;
@@ -69,7 +85,9 @@ export class SfuLink {
     }
     for (const publisherId of ids) {
       if (this.subscriptions.has(publisherId) || this.closed) continue;
-      const sub = await this.session.subscribe(publisherId);
+      // A publisher gone meanwhile (its leaving is the next list) or a session closing: skip it.
+      const sub = await this.session.subscribe(publisherId).catch(() => null);
+      if (!sub) continue;
       this.subscriptions.set(publisherId, sub.subscriptionId);
       this.send({ t: 'sfu-subscribe', subscriptionId: sub.subscriptionId, publisherId, jsep: sub.offer });
     }

@@ -17,7 +17,7 @@ import {
 import type { VisitServices } from '../services.js';
 import { readVisit } from '../store/visit-row.js';
 import { TicketError, type TicketClaims } from '../tickets/visit-tickets.js';
-import { CLOSE, type ClientMessage, type ServerMessage } from './protocol.js';
+import { CLOSE, type ClientMessage, type GuestKind, type ServerMessage } from './protocol.js';
 import { QueueFeeds } from './queue-feed.js';
 import { Room, type RoomEvent, type RoomMember } from './room.js';
 import { SfuLink } from './sfu-link.js';
@@ -27,6 +27,12 @@ export const VISIT_SOCKET_PATH = '/api/visits/live';
 
 const HELLO_TIMEOUT_MS = 10_000;
 const HEARTBEAT_MS = 25_000;
+/**
+ * The heartbeat goes out in slices, one every HEARTBEAT_MS / HEARTBEAT_SLICES: each socket is still
+ * pinged every 25 s, but the pings of 10,000 sockets do not all leave in one turn of the event loop
+ * (about 35 µs each here, so 0.35 s during which no signal is relayed).
+ */
+const HEARTBEAT_SLICES = 25;
 const MAX_MESSAGE_BYTES = 64 * 1024;
 /** Messages a socket may send per second (SDP and candidates come in bursts; quality every few s). */
 const MESSAGES_PER_SECOND = 100;
@@ -60,9 +66,11 @@ export class VisitSockets {
     this.queues = new QueueFeeds(s, s.bus, (err) =>
       this.log.warn({ err: errorName(err) }, 'queue refresh failed'),
     );
+    let slice = 0;
     this.heartbeat = setInterval(() => {
-      for (const socket of this.sockets) socket.beat();
-    }, HEARTBEAT_MS);
+      slice = (slice + 1) % HEARTBEAT_SLICES;
+      for (const socket of this.sockets) if (socket.beatSlice === slice) socket.beat();
+    }, HEARTBEAT_MS / HEARTBEAT_SLICES);
     this.heartbeat.unref();
   }
 
@@ -169,9 +177,13 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+let nextBeatSlice = 0;
+
 /** One socket: unauthenticated until its hello, then a member of a visit's room or a queue view. */
 class VisitSocket implements RoomMember {
   readonly connId = crypto.randomBytes(9).toString('base64url');
+  /** Which slice of the heartbeat pings this socket. */
+  readonly beatSlice = nextBeatSlice++ % HEARTBEAT_SLICES;
   private claims: TicketClaims | null = null;
   private room: Room | null = null;
   private unfollow: (() => void) | null = null;
@@ -183,6 +195,11 @@ class VisitSocket implements RoomMember {
   private degradation: DegradationState = initialDegradationState('video');
   private mediaReported = false;
   private sfu: SfuLink | null = null;
+  /** The SFU link being opened (one at a time: a second join would replace the first on the SFU). */
+  private sfuOpening: Promise<boolean> | null = null;
+  private gone = false;
+  /** A guest's invitation role, read at hello. */
+  kind: GuestKind | undefined;
   /** The tenant's degradation policy, read at hello. */
   private policy: ResolvedPolicy = DEFAULT_POLICY;
   private busy: Promise<void> = Promise.resolve();
@@ -254,16 +271,29 @@ class VisitSocket implements RoomMember {
   }
 
   mediaModeChanged(mode: 'p2p' | 'sfu'): void {
-    if (mode === 'sfu') void this.openSfu();
+    if (mode === 'p2p') return this.send({ t: 'media-mode', mode });
+    // Only once this participant is in the SFU room: a browser publishes as soon as it hears this.
+    void this.openSfu().then((open) => open && this.send({ t: 'media-mode', mode: 'sfu' }));
   }
 
-  /** Joins the visit's SFU room for this participant (the browser then publishes with sfu-publish). */
-  private async openSfu(): Promise<void> {
+  /**
+   * Joins the visit's SFU room for this participant (the browser then publishes with sfu-publish):
+   * whether it is in. A failure is told to the browser (`media-unavailable`); its next SFU message
+   * tries again.
+   */
+  private openSfu(): Promise<boolean> {
+    if (this.sfu) return Promise.resolve(true);
+    this.sfuOpening ??= this.connectSfu().finally(() => (this.sfuOpening = null));
+    return this.sfuOpening;
+  }
+
+  private async connectSfu(): Promise<boolean> {
     const s = this.hub.s;
     const claims = this.claims;
-    if (this.sfu || !claims || !s.media) return;
+    if (!claims || !s.media || this.gone) return false;
+    let link: SfuLink;
     try {
-      this.sfu = await SfuLink.open(
+      link = await SfuLink.open(
         s.media,
         { tenantId: claims.tenantId, visitId: claims.visitId },
         claims.participantId,
@@ -273,19 +303,29 @@ class VisitSocket implements RoomMember {
           const lost = this.sfu;
           this.sfu = null;
           void lost?.close();
-          void this.openSfu().then(() => this.send({ t: 'media-mode', mode: 'sfu' }));
+          void this.openSfu().then((open) => open && this.send({ t: 'media-mode', mode: 'sfu' }));
         },
       );
     } catch (err) {
       this.hub.log.warn({ err: errorName(err) }, 'could not join the media server');
       this.send({ t: 'error', code: 'media-unavailable', message: 'The media server could not be reached' });
+      return false;
     }
+    if (this.gone) {
+      // The socket closed while the link opened.
+      await link.close();
+      return false;
+    }
+    this.sfu = link;
+    return true;
   }
 
   private async sfuMessage(
     m: Extract<ClientMessage, { t: 'sfu-publish' | 'sfu-answer' | 'sfu-candidate' }>,
   ): Promise<void> {
     if (!this.inCall()) return;
+    // The link failed to open earlier (the media server was down): try again now.
+    if (!this.sfu && this.room?.media === 'sfu') await this.openSfu();
     const sfu = this.sfu;
     if (!sfu)
       return this.send({ t: 'error', code: 'not-sfu', message: 'This visit is not on the media server' });
@@ -307,6 +347,7 @@ class VisitSocket implements RoomMember {
 
   closed(): void {
     clearTimeout(this.helloTimer);
+    this.gone = true;
     void this.sfu?.close();
     this.sfu = null;
     this.unfollow?.();
@@ -373,6 +414,10 @@ class VisitSocket implements RoomMember {
         return;
       case 'media':
         return this.media(m);
+      case 'sfu-publish':
+      case 'sfu-answer':
+      case 'sfu-candidate':
+        return this.sfuMessage(m);
       case 'hello':
         return this.send({
           t: 'error',
@@ -413,12 +458,17 @@ class VisitSocket implements RoomMember {
       modality,
       visit.mediaMode,
     );
+    if (claims.role === 'guest') this.kind = await this.guestKind(claims);
     this.room = room;
     room.members.add(this);
+    // An SFU visit's welcome waits for this participant's place on the media server (or its error).
+    if (room.media === 'sfu') await this.openSfu();
+    if (this.gone) return; // closed meanwhile: it has left the room already
     this.send({
       t: 'welcome',
       participantId: claims.participantId,
       role: claims.role,
+      ...(this.kind ? { kind: this.kind } : {}),
       resume: s.tickets.issue({ ...claims, kind: 'resume' }, s.now()),
       status: room.status,
       modality: room.modality,
@@ -427,11 +477,11 @@ class VisitSocket implements RoomMember {
       offerer: claims.role === 'clinician',
       media: room.media,
     });
-    if (room.media === 'sfu') await this.openSfu();
     this.hub.publish(claims.tenantId, claims.visitId, {
       k: 'peer',
       id: claims.participantId,
       role: claims.role,
+      ...(this.kind ? { kind: this.kind } : {}),
       conn: this.connId,
       state: 'joined',
       pc: m.pc === 'existing' ? 'existing' : 'new',
@@ -444,6 +494,17 @@ class VisitSocket implements RoomMember {
           if (place) this.send({ t: 'wait', position: place.position, etaMinutes: place.etaMinutes });
         },
       });
+  }
+
+  /** What a guest was invited as (their invitation, by the participant id it was redeemed for). */
+  private async guestKind(claims: TicketClaims): Promise<GuestKind | undefined> {
+    const res = await this.hub.s.db.withTenant(claims.tenantId, (q) =>
+      q.query<{ role: GuestKind }>(
+        `SELECT role FROM visit_invite WHERE tenant_id = $1 AND visit_id = $2 AND participant_id = $3`,
+        [claims.tenantId, claims.visitId, claims.participantId],
+      ),
+    );
+    return res.rows[0]?.role;
   }
 
   /** A clinician's live waiting room: their booked patients and their service lines' on-demand queues. */
