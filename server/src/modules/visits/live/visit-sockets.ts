@@ -202,7 +202,8 @@ class VisitSocket implements RoomMember {
   kind: GuestKind | undefined;
   /** The tenant's degradation policy, read at hello. */
   private policy: ResolvedPolicy = DEFAULT_POLICY;
-  private busy: Promise<void> = Promise.resolve();
+  /** Messages that arrived while one was awaiting; null when none is. */
+  private waiting: [RawData, boolean][] | null = null;
 
   constructor(
     private readonly hub: VisitSockets,
@@ -211,13 +212,10 @@ class VisitSocket implements RoomMember {
     this.helloTimer = setTimeout(() => this.close(CLOSE.unauthenticated, 'no hello'), HELLO_TIMEOUT_MS);
     ws.on('pong', () => (this.alive = true));
     ws.on('message', (data, isBinary) => {
-      // One message at a time per socket, in order: a hello finishes before what follows it.
-      this.busy = this.busy
-        .then(() => this.onMessage(data, isBinary))
-        .catch((err: unknown) => {
-          this.hub.log.warn({ err: errorName(err) }, 'visit socket message failed');
-          this.send({ t: 'error', code: 'failed', message: 'The message could not be handled' });
-        });
+      // In order, one at a time: what arrives while a message awaits (a hello's read, a chat's write)
+      // waits behind it. Relayed signals need no await, so they are handled at once, with no promise.
+      if (this.waiting) this.waiting.push([data, isBinary]);
+      else this.handle(data, isBinary);
     });
     ws.on('error', () => undefined);
   }
@@ -382,7 +380,36 @@ class VisitSocket implements RoomMember {
     return ++this.windowCount > MESSAGES_PER_SECOND;
   }
 
-  private async onMessage(data: RawData, isBinary: boolean): Promise<void> {
+  private handle(data: RawData, isBinary: boolean): void {
+    let pending: void | Promise<void>;
+    try {
+      pending = this.onMessage(data, isBinary);
+    } catch (err) {
+      this.failed(err);
+      return;
+    }
+    if (!pending) return;
+    this.waiting = [];
+    pending.catch((err: unknown) => this.failed(err)).finally(() => this.drain());
+  }
+
+  private drain(): void {
+    const queued = this.waiting ?? [];
+    this.waiting = null;
+    while (queued.length > 0 && !this.waiting) {
+      const [data, isBinary] = queued.shift() as [RawData, boolean];
+      this.handle(data, isBinary);
+    }
+    // A queued message awaited in turn: the rest wait behind it.
+    if (this.waiting) (this.waiting as [RawData, boolean][]).unshift(...queued);
+  }
+
+  private failed(err: unknown): void {
+    this.hub.log.warn({ err: errorName(err) }, 'visit socket message failed');
+    this.send({ t: 'error', code: 'failed', message: 'The message could not be handled' });
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void | Promise<void> {
     if (isBinary) return this.close(1003, 'text frames only');
     if (this.tooFast()) return this.close(CLOSE.tooFast, 'too many messages');
     let message: unknown;

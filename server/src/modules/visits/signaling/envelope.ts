@@ -17,6 +17,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * Errors name the rule, never the content: bodies may hold SDP with addresses.
  */
 export function encodeSignal(message: SignalMessage, maxBytes: number): Uint8Array {
+  return encoder.encode(encodeSignalText(message, maxBytes));
+}
+
+/** The wire form as text, checked like `encodeSignal` (the in-process bus needs no bytes). */
+export function encodeSignalText(message: SignalMessage, maxBytes: number): string {
   // A top-level toJSON could turn the body into a string or array that receivers would drop.
   if (!isPlainObject(message.body) || typeof message.body.toJSON === 'function') {
     throw new TypeError('signal body must be a JSON object');
@@ -27,9 +32,10 @@ export function encodeSignal(message: SignalMessage, maxBytes: number): Uint8Arr
   } catch {
     throw new TypeError('signal body is not serializable as JSON');
   }
-  const bytes = encoder.encode(json);
-  if (bytes.byteLength > maxBytes) throw new RangeError(`signal message exceeds ${maxBytes} bytes`);
-  return bytes;
+  // UTF-8 is at most 3 bytes per UTF-16 unit: most messages are sized without being measured.
+  if (json.length * 3 > maxBytes && Buffer.byteLength(json, 'utf8') > maxBytes)
+    throw new RangeError(`signal message exceeds ${maxBytes} bytes`);
+  return json;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -45,9 +51,20 @@ function deepFreeze<T>(value: T): T {
  * subject, a truncated frame). The result is frozen because every local handler shares it.
  */
 export function decodeSignal(bytes: Uint8Array): SignalMessage | undefined {
+  let text: string;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
+  return decodeSignalText(text);
+}
+
+/** `decodeSignal` of text already decoded. */
+export function decodeSignalText(text: string): SignalMessage | undefined {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(decoder.decode(bytes));
+    parsed = JSON.parse(text);
   } catch {
     return undefined;
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_MAX_MESSAGE_BYTES, decodeSignal, encodeSignal } from './envelope.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, decodeSignalText, encodeSignalText } from './envelope.js';
 import { LocalHandlers } from './local-handlers.js';
 import { Sequencer } from './sequencer.js';
 import {
@@ -43,13 +43,13 @@ export class InProcessSignalBus implements SignalBus {
   publish(visit: VisitRef, body: SignalBody): SignalMessage {
     if (this.closing) throw new Error('signal bus is closed');
     const key = visitKey(visit);
-    const bytes = encodeSignal(
+    const text = encodeSignalText(
       { origin: this.nodeId, seq: this.sequencer.peek(key), body },
       this.maxMessageBytes,
     );
     this.sequencer.commit(key);
-    // Receivers get the decoded copy, never the publisher's object; encodeSignal guarantees it decodes.
-    const message = decodeSignal(bytes) as SignalMessage;
+    // Receivers get the decoded copy, never the publisher's object; the encoding guarantees it decodes.
+    const message = decodeSignalText(text) as SignalMessage;
     setImmediate(() => {
       if (!this.closed) this.handlers.dispatch(key, message);
     });
