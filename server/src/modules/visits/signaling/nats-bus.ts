@@ -220,6 +220,10 @@ export class NatsSignalBus implements SignalBus {
       if (outcome !== 'drained') {
         this.logger.warn({ nodeId: this.nodeId, outcome }, 'signal bus closed without draining');
         await this.nc.close().catch(() => undefined);
+      } else if (!this.nc.isClosed()) {
+        // While reconnecting, nats.js's drain() resolves without closing (its flush failed quietly):
+        // the connection would go on retrying and keep the process alive.
+        await this.nc.close().catch(() => undefined);
       }
     }
     this.statusEvents.stop?.();
