@@ -3,7 +3,7 @@ import fs from 'node:fs';
 const TICKS_PER_SECOND = 100;
 
 /** user + system CPU seconds of one process, from /proc (0 when it is gone). */
-function cpuSeconds(pid: number): number {
+export function cpuSeconds(pid: number): number {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name (which may hold spaces) start after the last ')'.
