@@ -1,9 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import fhirpath from 'fhirpath';
-import r4 from 'fhirpath/fhir-context/r4/index.js';
-import { readPackageJson } from '../../src/fhir/definitions/index.js';
-import { validateResource } from '../../src/fhir/validation/index.js';
 import {
   checkinHttpError,
   MAX_VALUE_EXTENSION,
@@ -20,41 +16,9 @@ import {
 import { FhirError } from '../../src/platform/http/operation-outcome.js';
 import { checkinEn } from '../../../web/src/i18n/checkin.en.js';
 import { checkinEs } from '../../../web/src/i18n/checkin.es.js';
+import { assertInvariants, assertValid } from './support/r4-checks.js';
 
 const T0 = Date.UTC(2025, 2, 3, 14, 40, 0);
-
-function assertValid(resource: { resourceType: string }): void {
-  const issues = validateResource(resource, { resourceType: resource.resourceType });
-  assert.deepEqual(issues, [], JSON.stringify(issues));
-}
-
-interface StructureDefinition {
-  snapshot: { element: { path: string; constraint?: { key: string; expression?: string }[] }[] };
-}
-
-/**
- * The R4 invariants of the resource's StructureDefinition (ppc-1..5, que-*, qrs-1, ele-1, dom-*,
- * txt-*), which the repo's validator deliberately leaves out, evaluated with HL7's fhirpath.js.
- * dom-6 (a narrative is best practice) is a warning the server's storage handles.
- */
-function assertInvariants(resource: { resourceType: string }): void {
-  const type = resource.resourceType;
-  const sd = readPackageJson<StructureDefinition>(`StructureDefinition-${type}.json`);
-  let checked = 0;
-  for (const e of sd.snapshot.element) {
-    if (e.path.includes('[x]')) continue;
-    for (const c of e.constraint ?? []) {
-      if (!c.expression || c.key === 'dom-6') continue;
-      const nodes = e.path.replace(/^(\w+)\.item\b/, '$1.repeat(item)');
-      const out = fhirpath.evaluate(resource, `${nodes}.all(${c.expression})`, undefined, r4, {
-        traceFn: () => undefined,
-      });
-      assert.deepEqual(out, [true], `${type} ${c.key} at ${e.path}`);
-      checked++;
-    }
-  }
-  assert.ok(checked > 10, 'the invariants were found');
-}
 
 describe('telehealthConsent', () => {
   it('is an active R4 treatment Consent, LOINC 59284-0, permitting telehealth from the moment agreed', () => {

@@ -1,10 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import fhirpath from 'fhirpath';
-import r4 from 'fhirpath/fhir-context/r4/index.js';
 import { DEMO_VISIT_TYPES } from '../../src/demo/scheduling.js';
-import { readPackageJson } from '../../src/fhir/definitions/index.js';
-import { validateResource } from '../../src/fhir/validation/index.js';
 import {
   INTAKE_QUESTIONNAIRE_VERSION,
   IntakeError,
@@ -17,6 +13,7 @@ import {
   type IntakeAnswers,
   type Questionnaire,
 } from '../../src/modules/visits/checkin/index.js';
+import { assertInvariants, assertValid } from './support/r4-checks.js';
 
 const T0 = Date.UTC(2025, 2, 3, 14, 5, 0);
 const CTX = { patientId: 'p1', encounterId: 'visit-1', authored: T0, author: 'Patient/p1' };
@@ -28,40 +25,6 @@ function visitType(id: string) {
 }
 const PRIMARY = intakeQuestionnaire(visitType('primary-care-video-20'));
 const BEHAVIORAL = intakeQuestionnaire(visitType('behavioral-health-50'));
-
-function assertValid(resource: { resourceType: string }): void {
-  const issues = validateResource(resource, { resourceType: resource.resourceType });
-  assert.deepEqual(issues, [], JSON.stringify(issues));
-}
-
-interface StructureDefinition {
-  snapshot: { element: { path: string; constraint?: { key: string; expression?: string }[] }[] };
-}
-
-/**
- * The R4 invariants of the resource's StructureDefinition (que-1..13, qrs-1, ele-1, dom-*), which
- * the repo's validator deliberately leaves out, evaluated with HL7's fhirpath.js on every element
- * they apply to. dom-6 (a narrative is best practice) is a warning the server's storage handles.
- */
-function assertInvariants(resource: { resourceType: string }): void {
-  const type = resource.resourceType;
-  const sd = readPackageJson<StructureDefinition>(`StructureDefinition-${type}.json`);
-  let checked = 0;
-  for (const e of sd.snapshot.element) {
-    if (e.path.includes('[x]')) continue;
-    for (const c of e.constraint ?? []) {
-      if (!c.expression || c.key === 'dom-6') continue;
-      // Items nest (Questionnaire.item.item): every level.
-      const nodes = e.path.replace(/^(\w+)\.item\b/, '$1.repeat(item)');
-      const out = fhirpath.evaluate(resource, `${nodes}.all(${c.expression})`, undefined, r4, {
-        traceFn: () => undefined,
-      });
-      assert.deepEqual(out, [true], `${type} ${c.key} at ${e.path}`);
-      checked++;
-    }
-  }
-  assert.ok(checked > 10, 'the invariants were found');
-}
 
 const linkIds = (q: Questionnaire) => (q.item ?? []).map((i) => i.linkId);
 const item = (q: Questionnaire, linkId: string) => {
