@@ -32,6 +32,8 @@ export interface StartOptions {
   logLevel: string;
   dbPoolSize?: number;
   cpuProfDir?: string;
+  /** More node command-line flags (V8 flags such as `--trace-gc` are refused in NODE_OPTIONS). */
+  nodeFlags?: string[];
   /** More environment for the server (rate limits…). */
   env?: Record<string, string>;
 }
@@ -77,7 +79,10 @@ export async function startOpenVisit(opts: StartOptions): Promise<RunningServer>
   if (opts.dbPoolSize !== undefined) env.DB_POOL_SIZE = String(opts.dbPoolSize);
   // The server's log goes straight to a file: a pipe would make this process part of its hot path.
   // --cpu-prof is refused in NODE_OPTIONS, so it goes on the command line.
-  const nodeArgs = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(opts.cpuProfDir)}`] : [];
+  const nodeArgs = [
+    ...(opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(opts.cpuProfDir)}`] : []),
+    ...(opts.nodeFlags ?? []),
+  ];
   const child = spawn(
     process.execPath,
     [...nodeArgs, path.join(opts.repoRoot, 'server/bin/openvisit.js'), 'start'],

@@ -404,6 +404,7 @@ async function main(): Promise<number> {
       workDir,
       logLevel: 'warn',
       ...(o.serverCpuProf ? { cpuProfDir: o.serverCpuProf } : {}),
+      ...(o.nodeFlags.length > 0 ? { nodeFlags: o.nodeFlags } : {}),
       // One node: no NATS, no SFU, no STUN/TURN (browsers on loopback connect directly).
       env: {
         RATE_LIMIT_CLIENT_RPS: '1000000',
@@ -413,7 +414,6 @@ async function main(): Promise<number> {
         TURN_URLS: '',
         TURN_SECRET: '',
         JANUS_URL: '',
-        ...(o.nodeOptions ? { NODE_OPTIONS: o.nodeOptions } : {}),
       },
     });
     const node = server;

@@ -32,8 +32,8 @@ export interface VisitBenchOptions {
    * to the others (`taskset`), as if the clients were other machines. Needs at least 2 cores.
    */
   pin: boolean;
-  /** NODE_OPTIONS for the node only (e.g. `--max-semi-space-size=64`). */
-  nodeOptions: string | undefined;
+  /** Node command-line flags for the node only (e.g. `--max-semi-space-size=64 --trace-gc`). */
+  nodeFlags: string[];
 }
 
 export const USAGE = `Usage: npm run bench:visits -w bench [-- --no-build]
@@ -53,7 +53,8 @@ Knobs (environment variables):
   BENCH_VISITS_NO_BUILD      1 to skip \`npm run build\` (same as --no-build)
   BENCH_VISITS_PIN           1 pins the server under test to core 0 and the client processes to the
                              other cores (default 0: the kernel schedules)
-  BENCH_VISITS_NODE_OPTIONS  NODE_OPTIONS for the node only (e.g. --max-semi-space-size=64)
+  BENCH_VISITS_NODE_FLAGS    node command-line flags for the node only, space-separated
+                             (e.g. --max-semi-space-size=64 --trace-gc; its log is in the work dir)
   BENCH_VISITS_SERVER_CPU_PROF  a folder: profile the node (node --cpu-prof) into it`;
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
@@ -82,7 +83,7 @@ export function readOptions(env: NodeJS.ProcessEnv, argv: string[]): VisitBenchO
     build: !argv.includes('--no-build') && env.BENCH_VISITS_NO_BUILD?.trim() !== '1',
     serverCpuProf: env.BENCH_VISITS_SERVER_CPU_PROF?.trim() || undefined,
     pin: env.BENCH_VISITS_PIN?.trim() === '1' && os.cpus().length >= 2,
-    nodeOptions: env.BENCH_VISITS_NODE_OPTIONS?.trim() || undefined,
+    nodeFlags: (env.BENCH_VISITS_NODE_FLAGS ?? '').split(/\s+/).filter((f) => f !== ''),
   };
   if (o.connections % 4 !== 0) throw new Error('BENCH_VISITS_CONNECTIONS must be a multiple of 4');
   const clinicians = o.connections / 4;

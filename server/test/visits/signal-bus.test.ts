@@ -184,6 +184,29 @@ describe('InProcessSignalBus', () => {
     await bus.close();
   });
 
+  test('what a receiver gets is what the wire form would give, flat bodies included', async () => {
+    const bus = new InProcessSignalBus({ maxMessageBytes: 2048 });
+    const got = collect(bus, visit);
+    const sym = Symbol('local');
+    const bodies: Record<string, unknown>[] = [
+      { k: 'signal', from: 'p-1', data: '{"sdp":"v=0"}' }, // flat: copied without the round trip
+      { zero: -0, yes: true, none: null, n: 1.5 }, // flat: -0 goes over the wire as 0
+      { nan: Number.NaN, gone: undefined, kept: 'x' }, // not flat: NaN becomes null, undefined is dropped
+      { [sym]: 'dropped', s: 'kept' },
+      { big: 'é'.repeat(500) }, // within the limit only once measured in bytes
+    ];
+    for (const b of bodies) bus.publish(visit, b);
+    assert.throws(() => bus.publish(visit, { big: 'é'.repeat(1100) }), RangeError);
+    await waitFor('deliveries', () => got.messages.length === bodies.length);
+    bodies.forEach((b, i) => {
+      const body = got.messages[i]?.body;
+      assert.deepEqual(body, JSON.parse(JSON.stringify(b)));
+      assert.ok(body !== b && Object.isFrozen(body));
+    });
+    assert.ok(Object.is(got.messages[1]?.body.zero, 0));
+    await bus.close();
+  });
+
   test('unsubscribe stops delivery, even of a message already published', async () => {
     const bus = new InProcessSignalBus();
     const gone = collect(bus, visit);

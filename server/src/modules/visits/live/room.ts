@@ -9,6 +9,8 @@ export interface RoomMember {
   /** A guest's invitation role. */
   readonly kind: GuestKind | undefined;
   send(message: ServerMessage): void;
+  /** Sends a frame already serialized (one relayed signal, built once for every member). */
+  sendText(frame: string): void;
   close(code: number, reason: string): void;
   /** The visit's status as this node last heard it. */
   visitStatusChanged(status: string): void;
@@ -29,7 +31,8 @@ export type RoomEvent =
       pc?: 'new' | 'existing';
     }
   | { k: 'here'; id: string; role: PeerInfo['role']; kind?: GuestKind; conn: string; to: string }
-  | { k: 'signal'; from: string; to?: string; data: Record<string, unknown> }
+  /** `data` is the signal's JSON object as text: relayed as it is, never parsed again on the way. */
+  | { k: 'signal'; from: string; to?: string; data: string }
   | { k: 'chat'; id: string; from: string; text: string; sent: string }
   | { k: 'status'; status: string; modality: string | null }
   | { k: 'modality'; modality: string; trigger: 'user' | 'automatic' }
@@ -105,11 +108,15 @@ export class Room {
               pc: 'existing',
             });
         return;
-      case 'signal':
+      case 'signal': {
+        // A frame the receiving socket could not parse is dropped here (only nodes publish on the bus).
+        if (typeof e.data !== 'string' || !e.data.startsWith('{') || !e.data.endsWith('}')) return;
+        let frame: string | undefined;
         for (const m of this.members)
           if (m.participantId !== e.from && (e.to === undefined || e.to === m.participantId))
-            m.send({ t: 'signal', from: e.from, data: e.data });
+            m.sendText((frame ??= `{"t":"signal","from":${JSON.stringify(e.from)},"data":${e.data}}`));
         return;
+      }
       case 'chat':
         for (const m of this.members)
           m.send({ t: 'chat', id: e.id, from: e.from, text: e.text, sent: e.sent });

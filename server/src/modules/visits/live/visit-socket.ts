@@ -19,8 +19,10 @@ import { CLOSE, type ClientMessage, type GuestKind, type ServerMessage } from '.
 import type { QueueFeeds } from './queue-feed.js';
 import type { Room, RoomEvent, RoomMember } from './room.js';
 import { SfuLink } from './sfu-link.js';
+import { readSignalFrame } from './signal-frame.js';
 
 const HELLO_TIMEOUT_MS = 10_000;
+const TEXT_FRAME = Object.freeze({ binary: false });
 /** Messages a socket may send per second (SDP and candidates come in bursts; quality every few s). */
 const MESSAGES_PER_SECOND = 100;
 const CHAT_MAX = 2000;
@@ -111,7 +113,14 @@ export class VisitSocket implements RoomMember {
   }
 
   send(message: ServerMessage): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(message));
+    this.sendText(JSON.stringify(message));
+  }
+
+  sendText(frame: string): void {
+    // As bytes, not a string: `ws` keeps what it writes in the socket's write queue until the next
+    // write, so on a socket that sends once a second a string frame would outlive the young
+    // generation and be copied to the old one; a Buffer keeps only its small handle on the heap.
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(Buffer.from(frame), TEXT_FRAME);
   }
 
   close(code: number, reason: string): void {
@@ -294,6 +303,13 @@ export class VisitSocket implements RoomMember {
   private onMessage(data: RawData, isBinary: boolean): void | Promise<void> {
     if (isBinary) return this.close(1003, 'text frames only');
     if (this.tooFast()) return this.close(CLOSE.tooFast, 'too many messages');
+    if (this.claims && Buffer.isBuffer(data)) {
+      // Relayed signals are read without parsing (signal-frame.ts); anything else is parsed below.
+      const frame = readSignalFrame(data);
+      if (frame === 'invalid')
+        return this.send({ t: 'error', code: 'malformed', message: 'Messages are JSON objects' });
+      if (frame !== 'other') return this.signal(frame.to, frame.data);
+    }
     let message: unknown;
     try {
       message = JSON.parse(data.toString());
@@ -311,7 +327,9 @@ export class VisitSocket implements RoomMember {
       case 'ping':
         return this.send({ t: 'pong', ...(typeof m.id === 'number' ? { id: m.id } : {}) });
       case 'signal':
-        return this.signal(m);
+        if (!isObject(m.data))
+          return this.send({ t: 'error', code: 'malformed', message: 'signal.data is an object' });
+        return this.signal(typeof m.to === 'string' ? m.to : undefined, JSON.stringify(m.data));
       case 'chat':
         return this.chat(m.text);
       case 'quality':
@@ -461,16 +479,15 @@ export class VisitSocket implements RoomMember {
     return { claims: this.claims, room: this.room };
   }
 
-  private signal(m: Extract<ClientMessage, { t: 'signal' }>): void {
+  /** Relays a signal to the visit's other participants (or to `to`); `data` is a JSON object's text. */
+  private signal(to: string | undefined, data: string): void {
     const call = this.inCall();
     if (!call) return;
-    if (!isObject(m.data))
-      return this.send({ t: 'error', code: 'malformed', message: 'signal.data is an object' });
     this.hub.publish(call.claims.tenantId, call.claims.visitId, {
       k: 'signal',
       from: call.claims.participantId,
-      ...(typeof m.to === 'string' ? { to: m.to } : {}),
-      data: m.data,
+      ...(to !== undefined ? { to } : {}),
+      data,
     });
   }
 

@@ -14,6 +14,31 @@ import {
 } from './types.js';
 import { assertSafeToken, visitKey } from './visit-subject.js';
 
+/**
+ * A frozen copy of a body whose values are all strings, finite numbers, booleans or null, and whose
+ * wire form is surely within `maxBytes`: exactly what its JSON round trip would give, without the
+ * round trip (relayed signals are such bodies, thousands a second). Undefined for any other body.
+ */
+function flatCopy(body: SignalBody, maxBytes: number): Readonly<SignalBody> | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  if (Object.getOwnPropertySymbols(body).length > 0) return undefined; // JSON drops them, a copy would not
+  let units = 2;
+  for (const k in body) {
+    if (!Object.hasOwn(body, k)) continue;
+    const v = body[k];
+    if (typeof v === 'string') units += v.length;
+    else if (!(v === null || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))))
+      return undefined;
+    // Key, quotes, colon, comma, and a number's or literal's digits (at most 24).
+    units += k.length + 30;
+  }
+  // JSON may escape a UTF-16 unit into 6 characters (\u0000); a bound this loose never needs measuring.
+  if (units * 6 > maxBytes) return undefined;
+  const copy: SignalBody = { ...body };
+  for (const k in copy) if (copy[k] === 0) copy[k] = 0; // -0 goes over the wire as 0
+  return Object.freeze(copy);
+}
+
 export interface InProcessSignalBusOptions {
   nodeId?: string;
   logger?: SignalBusLogger;
@@ -43,13 +68,18 @@ export class InProcessSignalBus implements SignalBus {
   publish(visit: VisitRef, body: SignalBody): SignalMessage {
     if (this.closing) throw new Error('signal bus is closed');
     const key = visitKey(visit);
-    const text = encodeSignalText(
-      { origin: this.nodeId, seq: this.sequencer.peek(key), body },
-      this.maxMessageBytes,
-    );
+    // Receivers get a frozen copy, never the publisher's object: a flat body's copy is what its wire
+    // form would decode to; anything else goes through the wire form (which guarantees it decodes).
+    const flat = flatCopy(body, this.maxMessageBytes);
+    const message: SignalMessage = flat
+      ? Object.freeze({ origin: this.nodeId, seq: this.sequencer.peek(key), body: flat })
+      : (decodeSignalText(
+          encodeSignalText(
+            { origin: this.nodeId, seq: this.sequencer.peek(key), body },
+            this.maxMessageBytes,
+          ),
+        ) as SignalMessage);
     this.sequencer.commit(key);
-    // Receivers get the decoded copy, never the publisher's object; the encoding guarantees it decodes.
-    const message = decodeSignalText(text) as SignalMessage;
     setImmediate(() => {
       if (!this.closed) this.handlers.dispatch(key, message);
     });
