@@ -28,6 +28,8 @@ export interface Config {
   auditChains: number;
   /** The OAuth client id the web app (/app/) signs in with. */
   webClientId: string;
+  /** The old generation may grow this many percent past the last full GC's survivors (0: V8 decides). */
+  heapGrowthPercent: number;
   /** PEM certificate chain and key files: when both are set the server speaks HTTPS only, with HSTS. */
   tls: { certFile: string; keyFile: string } | undefined;
 }
@@ -75,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitTenant: int(env.RATE_LIMIT_TENANT_RPS, 2000, 'RATE_LIMIT_TENANT_RPS'),
     auditChains: Math.min(16, Math.max(1, int(env.AUDIT_CHAINS, 1, 'AUDIT_CHAINS'))),
     webClientId: env.WEB_CLIENT_ID || 'openvisit-web',
+    heapGrowthPercent: Math.min(1000, int(env.HEAP_GROWTH_PERCENT, 300, 'HEAP_GROWTH_PERCENT')),
     tls: tlsFiles(env),
   };
 }

@@ -264,6 +264,10 @@ describe('metrics and logs', () => {
       assert.match(text, new RegExp(`^${name} [0-9.e+-]+$`, 'm'), name);
     }
     assert.match(text, /^db_pool_connections_max 10$/m);
+    // Counted off the event loop; the per-handle listings (a scrape that walks every socket) are gone.
+    const fds = Number(/^process_open_fds (\d+)$/m.exec(text)?.[1]);
+    assert.ok(fds > 0, 'process_open_fds');
+    assert.doesNotMatch(text, /^nodejs_active_(handles|resources|requests)/m);
   });
 
   test('two apps in one process keep separate registries', async () => {

@@ -15,6 +15,7 @@ test('defaults', () => {
   assert.equal(c.bodyLimit, 16 * 1024 * 1024);
   assert.equal(c.shutdownGraceMs, 10_000);
   assert.equal(c.outboxPollMs, 1000);
+  assert.equal(c.heapGrowthPercent, 300);
 });
 
 test('values from the environment', () => {
@@ -31,6 +32,7 @@ test('values from the environment', () => {
     SHUTDOWN_GRACE_MS: '250',
     OUTBOX_POLL_MS: '500',
     EMBEDDED_PG_PORT: '6543',
+    HEAP_GROWTH_PERCENT: '0',
   });
   assert.equal(c.port, 9000);
   assert.equal(c.host, '127.0.0.1');
@@ -44,6 +46,8 @@ test('values from the environment', () => {
   assert.equal(c.shutdownGraceMs, 250);
   assert.equal(c.outboxPollMs, 500);
   assert.equal(c.embeddedPgPort, 6543);
+  assert.equal(c.heapGrowthPercent, 0, '0: V8 decides');
+  assert.equal(loadConfig({ HEAP_GROWTH_PERCENT: '5000' }).heapGrowthPercent, 1000, 'capped');
 });
 
 test('base URL follows a specific HOST and PORT', () => {
@@ -62,4 +66,5 @@ test('invalid numbers are rejected with the variable name', () => {
   assert.throws(() => loadConfig({ PORT: 'eighty' }), /PORT/);
   assert.throws(() => loadConfig({ DB_POOL_SIZE: '-1' }), /DB_POOL_SIZE/);
   assert.throws(() => loadConfig({ BODY_LIMIT_BYTES: '1.5' }), /BODY_LIMIT_BYTES/);
+  assert.throws(() => loadConfig({ HEAP_GROWTH_PERCENT: 'lots' }), /HEAP_GROWTH_PERCENT/);
 });

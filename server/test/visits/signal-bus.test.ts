@@ -93,6 +93,14 @@ describe('signaling bus building blocks', () => {
     assert.equal(s.commit('a'), 4);
     assert.equal(s.commit('b'), 1); // starts again (receivers see a restart); evicts c
     assert.equal(s.peek('c'), 1);
+    // Larger: a visit used within the last generation (maxVisits / 2 new visits) keeps its count.
+    const big = new Sequencer(10);
+    big.commit('kept');
+    for (let i = 0; i < 4; i++) big.commit(`v${i}`);
+    assert.equal(big.commit('kept'), 2);
+    for (let i = 4; i < 20; i++) big.commit(`v${i}`);
+    assert.ok(big.size <= 10);
+    assert.equal(big.commit('kept'), 1, 'forgotten after two generations without a message');
   });
 
   test('receivers see in-order runs, gaps with their size, and restarts, per origin', () => {

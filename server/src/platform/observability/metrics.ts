@@ -1,8 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { PoolStats } from '../db/pool.js';
 import { routeTemplate } from './request-log.js';
+import { registerProcessMetrics } from './process-metrics.js';
 
 export interface OutboxStats {
   backlog: number;
@@ -72,7 +73,7 @@ function registerOutboxGauges(register: Registry, outbox: () => Promise<OutboxSt
 const metrics: FastifyPluginAsync<MetricsOptions> = async (app, opts) => {
   // A registry per app, not prom-client's global one, so several apps can live in one process (tests).
   const register = new Registry();
-  collectDefaultMetrics({ register });
+  registerProcessMetrics(register);
   app.decorate('metrics', register);
 
   const requests = new Counter({

@@ -22,7 +22,6 @@ import { SfuLink } from './sfu-link.js';
 import { readSignalFrame } from './signal-frame.js';
 
 const HELLO_TIMEOUT_MS = 10_000;
-const TEXT_FRAME = Object.freeze({ binary: false });
 /** Messages a socket may send per second (SDP and candidates come in bursts; quality every few s). */
 const MESSAGES_PER_SECOND = 100;
 const CHAT_MAX = 2000;
@@ -117,10 +116,7 @@ export class VisitSocket implements RoomMember {
   }
 
   sendText(frame: string): void {
-    // As bytes, not a string: `ws` keeps what it writes in the socket's write queue until the next
-    // write, so on a socket that sends once a second a string frame would outlive the young
-    // generation and be copied to the old one; a Buffer keeps only its small handle on the heap.
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(Buffer.from(frame), TEXT_FRAME);
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(frame);
   }
 
   close(code: number, reason: string): void {

@@ -46,10 +46,10 @@ export interface InProcessSignalBusOptions {
 }
 
 /**
- * The single-node bus (no `NATS_URL`): every participant of a visit is on this process. Messages
- * go through the wire encoding and are delivered on a later turn of the event loop, as from the
- * network, so code that works here does not rely on delivery during `publish` or on sharing the
- * publisher's object.
+ * The single-node bus (no `NATS_URL`): every participant of a visit is on this process. Receivers
+ * get what the wire encoding would give them (a flat body's frozen copy, anything else encoded and
+ * decoded), on a later turn of the event loop, as from the network, so code that works here does
+ * not rely on delivery during `publish` or on sharing the publisher's object.
  */
 export class InProcessSignalBus implements SignalBus {
   readonly nodeId: string;
@@ -58,6 +58,10 @@ export class InProcessSignalBus implements SignalBus {
   private readonly maxMessageBytes: number;
   private closing: Promise<void> | undefined;
   private closed = false;
+  /** Visit key, message, visit key, message… published since the last delivery. */
+  private queued: (string | SignalMessage)[] = [];
+  private spare: (string | SignalMessage)[] = [];
+  private scheduled = false;
 
   constructor(opts: InProcessSignalBusOptions = {}) {
     this.nodeId = assertSafeToken(opts.nodeId ?? randomUUID(), 'nodeId');
@@ -80,11 +84,26 @@ export class InProcessSignalBus implements SignalBus {
           ),
         ) as SignalMessage);
     this.sequencer.commit(key);
-    setImmediate(() => {
-      if (!this.closed) this.handlers.dispatch(key, message);
-    });
+    // One immediate per turn's worth of messages, not one per message (a relay publishes thousands
+    // a second): the queue is a pair of long-lived arrays, so a message leaves nothing behind.
+    this.queued.push(key, message);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.deliver);
+    }
     return message;
   }
+
+  /** Delivers what was queued before this turn; what handlers publish meanwhile waits for the next. */
+  private readonly deliver = (): void => {
+    this.scheduled = false;
+    const batch = this.queued;
+    this.queued = this.spare;
+    this.spare = batch;
+    for (let i = 0; i < batch.length && !this.closed; i += 2)
+      this.handlers.dispatch(batch[i] as string, batch[i + 1] as SignalMessage);
+    batch.length = 0;
+  };
 
   subscribe(visit: VisitRef, handler: SignalHandler): () => void {
     if (this.closing) throw new Error('signal bus is closed');

@@ -1,17 +1,26 @@
 /**
- * Numbers one node's messages per visit: 1, 2, 3... Counters are kept for the most recently used
- * visits only, so a long-running node does not keep one for every visit it ever saw. An evicted
- * visit starts again at 1, which receivers read as a restart (gap-detector.ts), never as a silent
+ * Numbers one node's messages per visit: 1, 2, 3... Counters are kept for recently used visits
+ * only, so a long-running node does not keep one for every visit it ever saw. An evicted visit
+ * starts again at 1, which receivers read as a restart (gap-detector.ts), never as a silent
  * continuation.
+ *
+ * Two generations, not an exact least-recently-used order: a message only bumps a counter in
+ * place, where re-inserting it into an ordered Map on every message (thousands a second) churned
+ * the Map's table and kept each message's key string alive into the old generation. A visit keeps
+ * its counter while fewer than `maxVisits / 2` other visits were first used since its last message.
  */
 export class Sequencer {
-  private readonly counters = new Map<string, number>();
+  private current = new Map<string, { n: number }>();
+  private previous = new Map<string, { n: number }>();
+  private readonly generation: number;
 
-  constructor(private readonly maxVisits = 100_000) {}
+  constructor(maxVisits = 100_000) {
+    this.generation = Math.max(1, Math.floor(maxVisits / 2));
+  }
 
   /** The number the next message of the visit will carry. */
   peek(visitKey: string): number {
-    return (this.counters.get(visitKey) ?? 0) + 1;
+    return ((this.current.get(visitKey) ?? this.previous.get(visitKey))?.n ?? 0) + 1;
   }
 
   /**
@@ -19,18 +28,21 @@ export class Sequencer {
    * sending (too large, not JSON) must not leave a hole that receivers would report as a loss.
    */
   commit(visitKey: string): number {
-    const seq = this.peek(visitKey);
-    // Delete and re-insert so the Map's insertion order is least-recently-used first.
-    this.counters.delete(visitKey);
-    this.counters.set(visitKey, seq);
-    if (this.counters.size > this.maxVisits) {
-      const oldest = this.counters.keys().next().value;
-      if (oldest !== undefined) this.counters.delete(oldest);
+    let counter = this.current.get(visitKey);
+    if (!counter) {
+      counter = this.previous.get(visitKey) ?? { n: 0 };
+      this.previous.delete(visitKey);
+      if (this.current.size >= this.generation) {
+        // The older generation goes: what was not used during a whole generation is forgotten.
+        this.previous = this.current;
+        this.current = new Map();
+      }
+      this.current.set(visitKey, counter);
     }
-    return seq;
+    return ++counter.n;
   }
 
   get size(): number {
-    return this.counters.size;
+    return this.current.size + this.previous.size;
   }
 }
