@@ -1,4 +1,6 @@
+import os from 'node:os';
 import path from 'node:path';
+import { defaultMarkingThreads, type GcTuning } from './platform/runtime/gc-tuning.js';
 
 /** Typed configuration read once from the environment; every variable is documented in the README. */
 export interface Config {
@@ -28,8 +30,8 @@ export interface Config {
   auditChains: number;
   /** The OAuth client id the web app (/app/) signs in with. */
   webClientId: string;
-  /** The old generation may grow this many percent past the last full GC's survivors (0: V8 decides). */
-  heapGrowthPercent: number;
+  /** Garbage collection: heap growth and marking threads (decision 0024; 0: V8 decides). */
+  gc: GcTuning;
   /** PEM certificate chain and key files: when both are set the server speaks HTTPS only, with HSTS. */
   tls: { certFile: string; keyFile: string } | undefined;
 }
@@ -77,7 +79,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitTenant: int(env.RATE_LIMIT_TENANT_RPS, 2000, 'RATE_LIMIT_TENANT_RPS'),
     auditChains: Math.min(16, Math.max(1, int(env.AUDIT_CHAINS, 1, 'AUDIT_CHAINS'))),
     webClientId: env.WEB_CLIENT_ID || 'openvisit-web',
-    heapGrowthPercent: Math.min(1000, int(env.HEAP_GROWTH_PERCENT, 300, 'HEAP_GROWTH_PERCENT')),
+    gc: {
+      heapGrowthPercent: Math.min(1000, int(env.HEAP_GROWTH_PERCENT, 300, 'HEAP_GROWTH_PERCENT')),
+      markingThreads: Math.min(
+        64,
+        int(env.GC_MARKING_THREADS, defaultMarkingThreads(os.availableParallelism()), 'GC_MARKING_THREADS'),
+      ),
+    },
     tls: tlsFiles(env),
   };
 }

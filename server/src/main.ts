@@ -14,7 +14,7 @@ import { InProcessEventBus } from './platform/events/in-process-bus.js';
 import { OutboxRelay } from './platform/events/outbox-relay.js';
 import { Lifecycle } from './platform/lifecycle.js';
 import { createLogger } from './platform/observability/logger.js';
-import { applyHeapGrowth } from './platform/runtime/heap-growth.js';
+import { applyGcTuning } from './platform/runtime/gc-tuning.js';
 import { gracefulShutdown } from './platform/shutdown.js';
 
 const HELP = `Usage: openvisit <command> [options]
@@ -106,7 +106,7 @@ export function demoEnabled(env: NodeJS.ProcessEnv): boolean {
 }
 
 async function startCommand(config: Config, env: NodeJS.ProcessEnv): Promise<number> {
-  applyHeapGrowth(config.heapGrowthPercent);
+  applyGcTuning(config.gc);
   // Loaded here, not at the top: `migrate` and `help` need neither the HTTP stack nor the R4 definitions.
   const { buildApp, FHIR_PREFIX } = await import('./app.js');
   const { definitions } = await import('./fhir/definitions/index.js');

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { loadConfig } from '../../src/config.js';
@@ -15,7 +16,8 @@ test('defaults', () => {
   assert.equal(c.bodyLimit, 16 * 1024 * 1024);
   assert.equal(c.shutdownGraceMs, 10_000);
   assert.equal(c.outboxPollMs, 1000);
-  assert.equal(c.heapGrowthPercent, 300);
+  assert.equal(c.gc.heapGrowthPercent, 300);
+  assert.equal(c.gc.markingThreads, Math.max(1, os.availableParallelism() - 1));
 });
 
 test('values from the environment', () => {
@@ -33,6 +35,7 @@ test('values from the environment', () => {
     OUTBOX_POLL_MS: '500',
     EMBEDDED_PG_PORT: '6543',
     HEAP_GROWTH_PERCENT: '0',
+    GC_MARKING_THREADS: '2',
   });
   assert.equal(c.port, 9000);
   assert.equal(c.host, '127.0.0.1');
@@ -46,8 +49,9 @@ test('values from the environment', () => {
   assert.equal(c.shutdownGraceMs, 250);
   assert.equal(c.outboxPollMs, 500);
   assert.equal(c.embeddedPgPort, 6543);
-  assert.equal(c.heapGrowthPercent, 0, '0: V8 decides');
-  assert.equal(loadConfig({ HEAP_GROWTH_PERCENT: '5000' }).heapGrowthPercent, 1000, 'capped');
+  assert.equal(c.gc.heapGrowthPercent, 0, '0: V8 decides');
+  assert.equal(c.gc.markingThreads, 2);
+  assert.equal(loadConfig({ HEAP_GROWTH_PERCENT: '5000' }).gc.heapGrowthPercent, 1000, 'capped');
 });
 
 test('base URL follows a specific HOST and PORT', () => {
@@ -67,4 +71,5 @@ test('invalid numbers are rejected with the variable name', () => {
   assert.throws(() => loadConfig({ DB_POOL_SIZE: '-1' }), /DB_POOL_SIZE/);
   assert.throws(() => loadConfig({ BODY_LIMIT_BYTES: '1.5' }), /BODY_LIMIT_BYTES/);
   assert.throws(() => loadConfig({ HEAP_GROWTH_PERCENT: 'lots' }), /HEAP_GROWTH_PERCENT/);
+  assert.throws(() => loadConfig({ GC_MARKING_THREADS: '-2' }), /GC_MARKING_THREADS/);
 });
