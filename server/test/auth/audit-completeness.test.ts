@@ -4,18 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import { verifyAudit } from '../../src/auth/audit/verify-command.js';
 import { auditEventsOf } from '../../src/auth/audit/entries.js';
 import type { FhirJson } from '../support/server.js';
+import { seededRandom as rng } from '../support/seeded-random.js';
 import { startSecuredServer, type SecuredServer } from './support/secured-server.js';
-
-/** A deterministic pseudo-random sequence (mulberry32), so the script is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Call {
   token: string;

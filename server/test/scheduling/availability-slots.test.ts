@@ -14,6 +14,7 @@ import type {
   SlotQuery,
   VisitType,
 } from '../../src/modules/scheduling/availability/types.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -415,14 +416,8 @@ function referenceSlots(q: SlotQuery, clinicians: ClinicianAvailability[], busy:
 
 describe('random cases against a direct reading of the rules', () => {
   it('finds exactly the reference’s slots, in its order, for any limit', () => {
-    // mulberry32: a seeded generator, so a failure names a round that can be replayed.
-    let seed = 20260308;
-    const random = (): number => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-    };
+    // Seeded, so a failure names a round that can be replayed.
+    const random = seededRandom(20260308);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     const zones = [
       'America/New_York',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { readSignalFrame } from '../../src/modules/visits/live/signal-frame.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 /** What the frame reader must agree with: `JSON.parse` and the relay's rule for a signal frame. */
 function expected(text: string): ReturnType<typeof readSignalFrame> {
@@ -27,17 +28,6 @@ function check(text: string): void {
   assert.equal(got.to, want.to, `to of ${JSON.stringify(text)}`);
   // Relayed as sent: the same object, in the sender's own spelling.
   assert.equal(JSON.stringify(JSON.parse(got.data)), want.data, `data of ${JSON.stringify(text)}`);
-}
-
-/** A small deterministic generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const SDP = 'v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0 1\r\n';
@@ -117,7 +107,7 @@ describe('reading a signal frame without parsing it', () => {
   });
 
   test('agrees with JSON.parse on 20,000 frames with random damage', () => {
-    const rnd = random(20261123);
+    const rnd = seededRandom(20261123);
     const seeds = [
       JSON.stringify({ t: 'signal', to: 'p-1', data: { type: 'answer', sdp: SDP, n: -12.75e-3, ok: true } }),
       '{ "t" : "signal", "data" : { "list" : [ 1, "two", null, { "x" : false } ] , "u" : "\\u00e9\\n" } }',

@@ -1,0 +1,13 @@
+/**
+ * A deterministic pseudo-random sequence in [0, 1) (mulberry32): randomised tests use it so that a
+ * failure is the same on every run and can be replayed from its seed.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
