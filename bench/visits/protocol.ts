@@ -71,6 +71,19 @@ export interface Counters {
   firstProblem?: string;
 }
 
+export function zeroCounters(): Counters {
+  return {
+    pingsSent: 0,
+    pongs: 0,
+    serverPings: 0,
+    unexpectedCloses: 0,
+    serverErrors: 0,
+    waits: 0,
+    queueUpdates: 0,
+    open: 0,
+  };
+}
+
 export type FromWorker =
   | { ev: 'ready'; pid: number; maxOpenFiles: string }
   | {

@@ -11,7 +11,14 @@ import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { VisitTickets } from '../../server/src/modules/visits/tickets/visit-tickets.js';
 import { maxOpenFiles, openFiles } from './proc.js';
-import type { Counters, FromWorker, SocketSpec, Target, TargetKind, ToWorker } from './protocol.js';
+import {
+  zeroCounters,
+  type FromWorker,
+  type SocketSpec,
+  type Target,
+  type TargetKind,
+  type ToWorker,
+} from './protocol.js';
 
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable across processes. */
 const now = () => performance.timeOrigin + performance.now();
@@ -24,19 +31,6 @@ const SIGNAL_PREFIX = Buffer.from('{"t":"signal"');
 const STAMP = Buffer.from('"s":');
 const STAMP_WIDTH = 20;
 const SEQ_WIDTH = 10;
-
-function zeroCounters(): Counters {
-  return {
-    pingsSent: 0,
-    pongs: 0,
-    serverPings: 0,
-    unexpectedCloses: 0,
-    serverErrors: 0,
-    waits: 0,
-    queueUpdates: 0,
-    open: 0,
-  };
-}
 
 /** What the receivers of the current relay round measured (one round at a time). */
 const relayState = {

@@ -3,7 +3,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchData } from './data.js';
-import type { Counters, FromWorker, SocketSpec, ToWorker } from './protocol.js';
+import { zeroCounters, type Counters, type FromWorker, type SocketSpec, type ToWorker } from './protocol.js';
 
 const VISITS_DIR = path.dirname(fileURLToPath(import.meta.url));
 const BENCH_DIR = path.resolve(VISITS_DIR, '..');
@@ -148,16 +148,7 @@ export function merge(arrays: Float64Array[]): Float64Array {
 }
 
 export function sumCounters(list: Counters[]): Counters {
-  const total: Counters = {
-    pingsSent: 0,
-    pongs: 0,
-    serverPings: 0,
-    unexpectedCloses: 0,
-    serverErrors: 0,
-    waits: 0,
-    queueUpdates: 0,
-    open: 0,
-  };
+  const total = zeroCounters();
   for (const c of list) {
     for (const k of Object.keys(total) as (keyof Counters)[])
       if (k !== 'firstProblem') total[k] = (total[k] as number) + ((c[k] as number | undefined) ?? 0);

@@ -13,7 +13,14 @@ import { startTestServer, type TestServer } from '../support/server.js';
 import { TcpFailover } from '../support/tcp-failover.js';
 import { NatsServer } from '../visits/signal-bus-nats-server.js';
 import { signInThroughApp } from './support.js';
-import { bookVideoVisitNow, MEDIA_FLAGS, MEDIA_WAIT_MS, patientDetails, sleep } from './visit-support.js';
+import {
+  bookVideoVisitNow,
+  checkInThroughApp,
+  MEDIA_FLAGS,
+  MEDIA_WAIT_MS,
+  patientDetails,
+  sleep,
+} from './visit-support.js';
 
 /**
  * The issue's proof: a video visit in two Chromiums across two OpenVisit nodes (one database and
@@ -290,27 +297,7 @@ describe(
       await page.goto(`${base}/app/`);
       await signInThroughApp(page, 'patient@demo');
       await page.waitForURL(`${base}/app/home`);
-      await page.getByRole('link', { name: en['nav.appointments'] }).first().click();
-      await page
-        .getByRole('region', { name: en['appts.upcoming'] })
-        .getByRole('link', { name: en['visit.join'] })
-        .click();
-      await page.waitForURL(/\/app\/visits\/[0-9a-f-]{36}$/);
-      visitId = new URL(page.url()).pathname.split('/').at(-1) ?? '';
-      await page.getByLabel(en['visit.checkIn.birthDate']).fill(birthDate);
-      await page.getByRole('button', { name: en['visit.checkIn.continue'] }).click();
-      await page.getByRole('heading', { level: 2, name: en['checkin.intake.title'] }).waitFor();
-      await page.getByLabel(en['checkin.intake.item.reason']).fill('Follow-up on my blood pressure');
-      await page.getByRole('radio', { name: en['checkin.intake.answer.no-new-symptoms'] }).check();
-      await page.getByLabel(en['checkin.intake.item.location']).fill('Massachusetts');
-      await page.getByRole('radio', { name: en['checkin.intake.yes.callback-phone'] }).check();
-      await page.getByRole('button', { name: en['checkin.intake.submit'] }).click();
-      await page.getByRole('checkbox', { name: en['checkin.consent.checkbox'] }).check();
-      await page.getByRole('button', { name: en['checkin.consent.agree'] }).click();
-      await page.getByRole('button', { name: en['checkin.device.start'] }).click();
-      await page.getByText(en['checkin.device.verdict.ready']).waitFor({ timeout: 45_000 });
-      await page.getByRole('button', { name: en['checkin.device.continue'] }).click();
-      await page.getByRole('heading', { level: 1, name: en['visit.waiting.title'] }).waitFor();
+      visitId = await checkInThroughApp(page, birthDate);
       await page
         .getByRole('status')
         .filter({ hasText: /in line/ })

@@ -208,7 +208,9 @@ class Members {
 /** A string value's text, or undefined when the value is not a string. */
 function stringAt(b: Buffer, [start, end]: [number, number]): string | undefined {
   if (b[start] !== QUOTE) return undefined;
-  if (b.indexOf(BACKSLASH, start) < end) return JSON.parse(b.toString('utf8', start, end)) as string;
+  // Escapes are decoded the slow way; only this value's bytes are looked at.
+  for (let i = start + 1; i < end - 1; i++)
+    if (b[i] === BACKSLASH) return JSON.parse(b.toString('utf8', start, end)) as string;
   return b.toString('utf8', start + 1, end - 1);
 }
 
