@@ -202,6 +202,7 @@ describe('InProcessSignalBus', () => {
       { nan: Number.NaN, gone: undefined, kept: 'x' }, // not flat: NaN becomes null, undefined is dropped
       { [sym]: 'dropped', s: 'kept' },
       { big: 'é'.repeat(500) }, // within the limit only once measured in bytes
+      JSON.parse('{"__proto__":"x","k":1}') as Record<string, unknown>, // an own property, not the prototype
     ];
     for (const b of bodies) bus.publish(visit, b);
     assert.throws(() => bus.publish(visit, { big: 'é'.repeat(1100) }), RangeError);
@@ -212,6 +213,7 @@ describe('InProcessSignalBus', () => {
       assert.ok(body !== b && Object.isFrozen(body));
     });
     assert.ok(Object.is(got.messages[1]?.body.zero, 0));
+    assert.ok(Object.hasOwn(got.messages[5]?.body ?? {}, '__proto__'));
     await bus.close();
   });
 
