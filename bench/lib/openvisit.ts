@@ -78,8 +78,10 @@ export async function startOpenVisit(opts: StartOptions): Promise<RunningServer>
   else delete env.DATABASE_URL;
   if (opts.dbPoolSize !== undefined) env.DB_POOL_SIZE = String(opts.dbPoolSize);
   // The server's log goes straight to a file: a pipe would make this process part of its hot path.
-  // --cpu-prof is refused in NODE_OPTIONS, so it goes on the command line.
+  // --cpu-prof is refused in NODE_OPTIONS, so it goes on the command line; so is the memory
+  // reducer's switch, which `npm start` and the `openvisit` command pass too (decision 0024).
   const nodeArgs = [
+    '--no-memory-reducer',
     ...(opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(opts.cpuProfDir)}`] : []),
     ...(opts.nodeFlags ?? []),
   ];

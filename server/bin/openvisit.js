@@ -1,5 +1,6 @@
-#!/usr/bin/env node
-// The `openvisit` command: runs the compiled CLI (npm run build writes ../dist).
+#!/usr/bin/env -S node --no-memory-reducer
+// The `openvisit` command: runs the compiled CLI (npm run build writes ../dist). V8's memory reducer
+// is off for a server's latency and can only be turned off on node's command line (decision 0024).
 let cli;
 try {
   cli = await import('../dist/main.js');

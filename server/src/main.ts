@@ -14,7 +14,7 @@ import { InProcessEventBus } from './platform/events/in-process-bus.js';
 import { OutboxRelay } from './platform/events/outbox-relay.js';
 import { Lifecycle } from './platform/lifecycle.js';
 import { createLogger } from './platform/observability/logger.js';
-import { applyGcTuning } from './platform/runtime/gc-tuning.js';
+import { applyGcTuning, describeGcTuning } from './platform/runtime/gc-tuning.js';
 import { gracefulShutdown } from './platform/shutdown.js';
 
 const HELP = `Usage: openvisit <command> [options]
@@ -193,6 +193,7 @@ async function startCommand(config: Config, env: NodeJS.ProcessEnv): Promise<num
         `  Health      ${config.baseUrl}/healthz  ${config.baseUrl}/readyz`,
         `  Database    ${describeDatabase(server, config)}`,
         `  Data dir    ${config.dataDir}`,
+        `  JS heap     ${describeGcTuning(config.gc, process.execArgv)}`,
         ...(demo ? ['', demo] : []),
         '',
         'Press Ctrl-C to stop.',

@@ -31,3 +31,25 @@ export function applyGcTuning(t: GcTuning): void {
   if (t.markingThreads > 0)
     v8.setFlagsFromString(`--concurrent-marking-max-worker-num=${Math.round(t.markingThreads)}`);
 }
+
+/**
+ * V8's memory reducer starts compacting full collections when the node looks idle for a few
+ * seconds, and about 100 s after a full collection whatever the load: each took 50–100 ms of the
+ * event loop (70 ms at once) while sockets still had signals to relay. It can only be turned off on
+ * node's command line (at runtime the flag is ignored, measured), which `npm start` and
+ * `bin/openvisit.js` do.
+ */
+export const MEMORY_REDUCER_OFF = '--no-memory-reducer';
+
+/** One line for the start banner: what the heap runs with, and how to get the reducer off. */
+export function describeGcTuning(t: GcTuning, execArgv: readonly string[]): string {
+  const growth = t.heapGrowthPercent > 0 ? `growth ${Math.round(t.heapGrowthPercent)}%` : 'growth: V8';
+  const marking =
+    t.markingThreads > 0
+      ? `${Math.round(t.markingThreads)} marking thread${t.markingThreads === 1 ? '' : 's'}`
+      : 'marking threads: V8';
+  const reducer = execArgv.includes(MEMORY_REDUCER_OFF)
+    ? 'memory reducer off'
+    : `memory reducer on (start node with ${MEMORY_REDUCER_OFF}, decision 0024)`;
+  return `${growth}, ${marking}, ${reducer}`;
+}
