@@ -336,6 +336,35 @@ describe(
       await guestPage.locator('[data-testid="call-grid"][data-mode="sfu"]').waitFor();
     });
 
+    it('a reload of the guest page rejoins the call as the same guest, without a new link', async () => {
+      await guestPage.reload();
+      await guestPage.getByText(en['visit.guest.rejoinLead']).waitFor();
+      assert.equal(guestPage.url(), `${base}/app/join`);
+      await guestPage.getByRole('checkbox', { name: en['visit.guest.consent'] }).check();
+      await guestPage.getByRole('button', { name: en['visit.guest.join'] }).click();
+      await guestPage
+        .locator('[data-testid="call-grid"][data-mode="sfu"]')
+        .waitFor({ timeout: MEDIA_WAIT_MS });
+      const expected: [Page, string, string[]][] = [
+        [guestPage, 'interpreter', [en['visit.role.patient'], en['visit.role.clinician']]],
+        [patientPage, 'patient', [en['visit.role.clinician'], en['visit.role.interpreter']]],
+        [clinicianPage, 'clinician', [en['visit.role.patient'], en['visit.role.interpreter']]],
+      ];
+      // Each receives from exactly the two others again: the interpreter's old stream is gone.
+      for (const [page, who, from] of expected) await receivesFrom(page, who, from);
+      const res = await fetch(`${s.fhir}/Encounter/${visitId}`, {
+        headers: { authorization: `Bearer ${clinicianToken}`, accept: 'application/fhir+json' },
+      });
+      assert.equal(res.status, 200);
+      const encounter = (await res.json()) as {
+        participant?: { type?: { coding?: { code?: string }[] }[] }[];
+      };
+      const translators = (encounter.participant ?? []).filter((p) =>
+        p.type?.some((t) => t.coding?.some((c) => c.code === 'translator')),
+      );
+      assert.equal(translators.length, 1, 'the same guest, not a second one');
+    });
+
     it('the clinician ends the visit: the guest sees a plain "The visit has ended", with no survey', async () => {
       await clinicianPage.getByRole('button', { name: en['visit.control.end'] }).click();
       const dialog = clinicianPage.getByRole('dialog', { name: en['visit.end.title'] });

@@ -144,6 +144,7 @@ export const visitsEn = {
 
   'visit.guest.title': 'Join a video visit',
   'visit.guest.lead': 'You were invited to join a video visit.',
+  'visit.guest.rejoinLead': 'You were in this visit. You can join it again from this page.',
   'visit.guest.devicesTitle': 'Your camera and microphone',
   'visit.guest.devices':
     'To take part, this page uses your camera and microphone. Your browser will ask you to allow them. They are used only while you are in the visit, and you can turn them off at any time.',

@@ -146,6 +146,7 @@ export const visitsEs: Record<keyof typeof visitsEn, string> = {
 
   'visit.guest.title': 'Unirse a una consulta por video',
   'visit.guest.lead': 'Le invitaron a unirse a una consulta por video.',
+  'visit.guest.rejoinLead': 'Estaba en esta consulta. Puede volver a unirse desde esta página.',
   'visit.guest.devicesTitle': 'Su cámara y su micrófono',
   'visit.guest.devices':
     'Para participar, esta página usa su cámara y su micrófono. Su navegador le pedirá permiso. Solo se usan mientras esté en la consulta, y puede apagarlos en cualquier momento.',

@@ -2,7 +2,8 @@
  * The invitation token of a guest's link (`/app/join#<token>`). The token rides in the fragment,
  * which browsers never send to a server; it is taken out of the address bar as the app starts
  * (`history.replaceState`), so that it is not left in the history, a bookmark or a screenshot, and
- * kept in memory only: a reload asks for the link again.
+ * kept in memory only. It works once: after a reload, the tab's saved resume token rejoins the
+ * visit instead (guest-resume.ts).
  */
 
 let captured: string | null = null;

@@ -44,6 +44,8 @@ export interface VisitAccess {
   renew?: () => Promise<string>;
   /** The dial-in number and PIN; null when there is none for this participant or service. */
   phoneBridge(): Promise<PhoneBridge | null>;
+  /** Each welcome's resume token, for a participant who keeps it past a reload (a guest). */
+  resumed?: (token: string) => void;
 }
 
 /** A signed-in participant (patient or clinician): the visit API, under their token. */
@@ -58,9 +60,18 @@ export function memberAccess(visits: Visits, visitId: string): VisitAccess {
 /**
  * A guest: their invitation is redeemed (once) for the first ticket; with no account they cannot
  * ask for another, nor for the phone bridge (the resume token of each welcome carries a drop).
+ * `keep` gets the invitation with each resume token, so that a reload can rejoin (guest-resume.ts).
  */
-export function guestAccess(redeem: () => Promise<RedeemedInvitation>): VisitAccess {
-  return { join: redeem, phoneBridge: async () => null };
+export function guestAccess(
+  redeem: () => Promise<RedeemedInvitation>,
+  keep?: (invitation: RedeemedInvitation, resume: string) => void,
+): VisitAccess {
+  let redeemed: RedeemedInvitation | null = null;
+  return {
+    join: async () => (redeemed = await redeem()),
+    phoneBridge: async () => null,
+    ...(keep ? { resumed: (token: string) => redeemed && keep(redeemed, token) } : {}),
+  };
 }
 
 /** How the camera and microphone came out (`none` while asking). */
@@ -242,6 +253,7 @@ export class LiveVisit {
   private onMessage(m: ServerMessage): void {
     switch (m.t) {
       case 'welcome':
+        this.access.resumed?.(m.resume);
         this.call.welcome(m);
         this.update({
           role: m.role,

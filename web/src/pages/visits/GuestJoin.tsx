@@ -6,6 +6,7 @@ import { useI18n } from '../../i18n/I18nProvider.js';
 import { ErrorState } from '../../ui/ErrorState.js';
 import { Loading } from '../../ui/Loading.js';
 import { PageLayout } from '../../ui/PageLayout.js';
+import { forgetGuest, rememberGuest, savedGuest } from '../../visits/guest-resume.js';
 import { captureInviteToken, inviteToken } from '../../visits/invite-token.js';
 import { guestAccess, type LiveSnapshot, type VisitAccess } from '../../visits/live-visit.js';
 import { SelfView } from '../../visits/MediaViews.js';
@@ -19,7 +20,7 @@ function invalidLink(err: unknown): boolean {
 }
 
 /** Before anything is asked of the browser: what the visit needs of the camera and microphone. */
-function GuestConsent({ onJoin }: { onJoin(): void }) {
+function GuestConsent({ rejoin, onJoin }: { rejoin: boolean; onJoin(): void }) {
   const { t } = useI18n();
   const [checked, setChecked] = useState(false);
   const [tried, setTried] = useState(false);
@@ -36,7 +37,7 @@ function GuestConsent({ onJoin }: { onJoin(): void }) {
         <Title order={1} id="guest-title">
           {t('visit.guest.title')}
         </Title>
-        <Text size="lg">{t('visit.guest.lead')}</Text>
+        <Text size="lg">{t(rejoin ? 'visit.guest.rejoinLead' : 'visit.guest.lead')}</Text>
         <Paper withBorder p="md" component="section" aria-labelledby="guest-devices-title">
           <Stack gap="sm">
             <Title order={2} size="h4" id="guest-devices-title">
@@ -81,10 +82,13 @@ function GuestVisit({ access, onLeave }: { access: VisitAccess; onLeave(): void 
   const over =
     snap?.connection === 'over' ||
     (snap?.status != null && snap.status !== 'in-progress' && snap.status !== 'arrived');
-  // The camera and microphone go off as soon as the guest is out.
+  const out = over || snap?.connection === 'refused' || Boolean(snap?.joinError);
+  // The camera and microphone go off as soon as the guest is out, and a reload no longer rejoins.
   useEffect(() => {
-    if (over || snap?.joinError) live?.stop();
-  }, [over, snap?.joinError, live]);
+    if (!out) return;
+    live?.stop();
+    forgetGuest();
+  }, [out, live]);
   if (!snap || !live) return <Loading label={t('visit.connecting')} />;
   if (snap.joinError)
     return invalidLink(snap.joinError) ? (
@@ -116,6 +120,7 @@ function GuestVisit({ access, onLeave }: { access: VisitAccess; onLeave(): void 
       onEnded={() => undefined}
       onLeave={() => {
         live.stop();
+        forgetGuest();
         onLeave();
       }}
     />
@@ -143,7 +148,8 @@ function GuestWaiting({ snap }: { snap: LiveSnapshot }) {
  * `/join#<token>`: a caregiver, an interpreter or a second clinician joins a visit from the link
  * they were sent, without an account. The token leaves the address bar as the app starts; the guest
  * agrees to the camera and microphone; the invitation is redeemed (once) for a visit ticket; then
- * the call, in guest mode: no check-in, no survey, "The visit has ended" at the end.
+ * the call, in guest mode: no check-in, no survey, "The visit has ended" at the end. After a reload
+ * (no token in the address) the tab's saved place rejoins the same visit as the same guest.
  */
 export default function GuestJoin() {
   const { t } = useI18n();
@@ -151,17 +157,24 @@ export default function GuestJoin() {
     captureInviteToken();
     return inviteToken();
   });
+  // The link's invitation, or after a reload (no token in the address) the tab's saved place.
+  const [join] = useState(() => {
+    if (token) return () => redeemInvitation(token);
+    const saved = savedGuest();
+    return saved ? async () => saved : null;
+  });
   const [step, setStep] = useState<'consent' | 'joining' | 'left'>('consent');
   const [access, setAccess] = useState<VisitAccess | null>(null);
   let content;
-  if (!token) content = <GuestEnd title={t('visit.guest.title')} body={t('visit.guest.noLink')} />;
+  if (!join) content = <GuestEnd title={t('visit.guest.title')} body={t('visit.guest.noLink')} />;
   else if (step === 'left')
     content = <GuestEnd title={t('visit.guest.left')} body={t('visit.guest.leftBody')} />;
   else if (step === 'consent' || !access)
     content = (
       <GuestConsent
+        rejoin={!token}
         onJoin={() => {
-          setAccess(guestAccess(() => redeemInvitation(token)));
+          setAccess(guestAccess(join, rememberGuest));
           setStep('joining');
         }}
       />
