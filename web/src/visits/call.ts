@@ -1,12 +1,12 @@
 import type {
   ClientMessage,
   GuestKind,
-  IceCandidate,
   Jsep,
   PeerInfo,
   ServerMessage,
 } from '../../../server/src/modules/visits/live/protocol.js';
-import { newPeerConnection } from './peers.js';
+import { candidateJson, newPeerConnection } from './peers.js';
+import { SfuLeg } from './sfu-leg.js';
 import { mediaStarted, statsOf, statsSnapshot } from './stats.js';
 
 /**
@@ -20,9 +20,8 @@ import { mediaStarted, statsOf, statsSnapshot } from './stats.js';
  * share (`pc: 'existing'`: they resumed after a drop). ICE servers come with every `welcome`, fresh
  * TURN credentials each time, and are applied to a connection that lives on.
  *
- * Multi-party (`sfu`): one sending connection to the media server (`sfu-publish`, its answer in
- * `sfu-answer`) and one receiving connection per other participant (`sfu-subscribe` offers,
- * answered with `sfu-answer`); the SFU's candidates are in its SDP, ours go up as `sfu-candidate`.
+ * Multi-party (`sfu`): sfu-leg.ts, one connection to the media server to send and one per other
+ * participant to receive.
  *
  * Audio only stops sending video with `replaceTrack(null)` (a disabled track would still send black
  * frames); the remote video is hidden by the page.
@@ -103,12 +102,6 @@ interface P2pLink {
   videoSender: RTCRtpSender | null;
 }
 
-interface Subscription {
-  pc: RTCPeerConnection;
-  publisherId: string;
-  stream: MediaStream;
-}
-
 function isDescription(v: unknown): v is RTCSessionDescriptionInit {
   if (typeof v !== 'object' || v === null) return false;
   const d = v as Record<string, unknown>;
@@ -124,12 +117,6 @@ function isCandidate(v: unknown): v is RTCIceCandidateInit | null {
   );
 }
 
-function candidateJson(c: RTCIceCandidate | null): IceCandidate | null {
-  if (!c) return null;
-  const j = c.toJSON();
-  return { candidate: j.candidate ?? '', sdpMid: j.sdpMid ?? null, sdpMLineIndex: j.sdpMLineIndex ?? null };
-}
-
 export class Call {
   private offerer = false;
   private iceServers: RTCIceServer[] = [];
@@ -139,9 +126,7 @@ export class Call {
   private p2p: P2pLink | null = null;
   /** The 1:1 signaling messages being handled, in order. */
   private signals: Promise<void> = Promise.resolve();
-  private publisher: { pc: RTCPeerConnection; videoSender: RTCRtpSender | null } | null = null;
-  private publishTries = 0;
-  private readonly subs = new Map<string, Subscription>();
+  private readonly sfu: SfuLeg;
   private readonly peers = new Map<
     string,
     { role: Role; kind?: GuestKind | undefined; conn: string; present: boolean }
@@ -157,6 +142,13 @@ export class Call {
 
   constructor(private readonly opts: CallOptions) {
     this.now = opts.now ?? (() => performance.now());
+    this.sfu = new SfuLeg({
+      send: (m) => opts.send(m),
+      changed: () => opts.changed(),
+      local: opts.local,
+      rtcConfig: () => this.rtcConfig(),
+      videoTrack: () => this.videoTrack(),
+    });
   }
 
   /** The call begins for this side (admitted, or back in an admitted visit): setup time counts from here. */
@@ -164,7 +156,7 @@ export class Call {
     if (this.startedAt !== null || this.closed) return;
     this.startedAt = this.now();
     // A multi-party visit entered before the call began (in the waiting room) publishes now.
-    if (this.mode === 'sfu' && !this.publisher) this.publish();
+    if (this.mode === 'sfu' && !this.sfu.publishing) this.sfu.publish();
     this.qualityTimer = setInterval(
       () => void this.reportQuality(),
       this.opts.qualityEveryMs ?? QUALITY_EVERY_MS,
@@ -174,7 +166,7 @@ export class Call {
 
   /** Every live RTCPeerConnection of the call. */
   connections(): RTCPeerConnection[] {
-    const all = [this.p2p?.pc, this.publisher?.pc, ...[...this.subs.values()].map((s) => s.pc)];
+    const all = [this.p2p?.pc, ...this.sfu.connections()];
     return all.filter((pc): pc is RTCPeerConnection => !!pc && pc.connectionState !== 'closed');
   }
 
@@ -197,13 +189,13 @@ export class Call {
         hasVideo: this.p2p.stream.getVideoTracks().length > 0,
       });
     if (this.mode === 'sfu')
-      for (const s of this.subs.values())
+      for (const s of this.sfu.subscriptions())
         tiles.push({
           ...who(s.publisherId),
           stream: s.stream,
           hasVideo: s.stream.getVideoTracks().length > 0,
         });
-    const main = this.mode === 'p2p' ? this.p2p?.pc : this.publisher?.pc;
+    const main = this.mode === 'p2p' ? this.p2p?.pc : this.sfu.publisherPc;
     return {
       mode: this.mode,
       modality: this.modality,
@@ -318,56 +310,25 @@ export class Call {
   }
 
   sfuAnswer(jsep: Jsep): void {
-    const pub = this.publisher;
-    if (!pub || jsep.type !== 'answer') return;
-    void pub.pc.setRemoteDescription(jsep).catch(() => undefined);
+    this.sfu.answer(jsep);
   }
 
   sfuSubscribe(m: Extract<ServerMessage, { t: 'sfu-subscribe' }>): void {
-    if (this.closed || m.jsep.type !== 'offer') return;
-    this.subs.get(m.subscriptionId)?.pc.close();
-    // One connection (and one tile) per publisher: a new subscription to them replaces the old one.
-    for (const [id, sub] of this.subs)
-      if (sub.publisherId === m.publisherId && id !== m.subscriptionId) {
-        sub.pc.close();
-        this.subs.delete(id);
-      }
-    const pc = newPeerConnection(this.rtcConfig());
-    const stream = new MediaStream();
-    const sub: Subscription = { pc, publisherId: m.publisherId, stream };
-    this.subs.set(m.subscriptionId, sub);
-    pc.ontrack = (e) => {
-      stream.addTrack(e.track);
-      this.opts.changed();
-    };
-    pc.onicecandidate = (e) =>
-      this.opts.send({ t: 'sfu-candidate', target: m.subscriptionId, candidate: candidateJson(e.candidate) });
-    pc.onconnectionstatechange = () => this.opts.changed();
-    void (async () => {
-      await pc.setRemoteDescription(m.jsep);
-      await pc.setLocalDescription(await pc.createAnswer());
-      const sdp = pc.localDescription?.sdp ?? '';
-      this.opts.send({ t: 'sfu-answer', subscriptionId: m.subscriptionId, jsep: { type: 'answer', sdp } });
-    })().catch(() => undefined);
-    this.opts.changed();
+    if (!this.closed) this.sfu.subscribe(m);
   }
 
   sfuUnsubscribed(subscriptionId: string): void {
-    const sub = this.subs.get(subscriptionId);
-    if (!sub) return;
-    sub.pc.close();
-    this.subs.delete(subscriptionId);
-    this.opts.changed();
+    this.sfu.unsubscribed(subscriptionId);
   }
 
   /** The server could not take the publish yet (the SFU link was still opening): try again. */
   publishRefused(): void {
-    if (this.mode !== 'sfu' || this.closed || this.publishTries >= PUBLISH_RETRIES) return;
+    if (this.mode !== 'sfu' || this.closed || this.sfu.tries >= PUBLISH_RETRIES) return;
     setTimeout(
       () => {
-        if (this.mode === 'sfu' && !this.closed) this.publish();
+        if (this.mode === 'sfu' && !this.closed) this.sfu.publish();
       },
-      300 * 2 ** this.publishTries,
+      300 * 2 ** this.sfu.tries,
     );
   }
 
@@ -417,7 +378,7 @@ export class Call {
     this.screen?.stop();
     this.screen = null;
     this.closeP2p();
-    this.closeSfu();
+    this.sfu.close();
   }
 
   // ---- 1:1 ----
@@ -536,10 +497,16 @@ export class Call {
   }
 
   /** What the video senders send: the screen, else the camera; nothing in audio only. */
+  private videoTrack(): MediaStreamTrack | null {
+    return this.modality === 'audio' ? null : (this.screen ?? this.opts.local.camera);
+  }
+
+  /** Puts that video on the 1:1 connection and on the SFU publisher (nothing to renegotiate). */
   private applyVideo(): void {
-    const track = this.modality === 'audio' ? null : (this.screen ?? this.opts.local.camera);
-    for (const sender of [this.p2p?.videoSender, this.publisher?.videoSender])
-      if (sender && sender.track !== track) void sender.replaceTrack(track).catch(() => undefined);
+    const track = this.videoTrack();
+    const sender = this.p2p?.videoSender;
+    if (sender && sender.track !== track) void sender.replaceTrack(track).catch(() => undefined);
+    this.sfu.applyVideo();
   }
 
   // ---- multi-party ----
@@ -547,35 +514,15 @@ export class Call {
   private enterSfu(): void {
     if (this.closed) return;
     this.closeP2p();
-    this.closeSfu();
+    this.sfu.close();
     this.mode = 'sfu';
-    this.publishTries = 0;
+    this.sfu.tries = 0;
     // The server takes a publish only in a visit in progress: a waiting side publishes at `begin`.
-    if (this.startedAt !== null) this.publish();
-  }
-
-  private publish(): void {
-    this.publisher?.pc.close();
-    const pc = newPeerConnection(this.rtcConfig());
-    const { stream: local, camera, mic } = this.opts.local;
-    const streams = local ? [local] : [];
-    if (mic) pc.addTransceiver(mic, { direction: 'sendonly', streams });
-    const video = camera ? pc.addTransceiver(camera, { direction: 'sendonly', streams }) : null;
-    this.publisher = { pc, videoSender: video?.sender ?? null };
-    this.publishTries += 1;
-    this.applyVideo();
-    pc.onicecandidate = (e) =>
-      this.opts.send({ t: 'sfu-candidate', target: 'publisher', candidate: candidateJson(e.candidate) });
-    pc.onconnectionstatechange = () => this.opts.changed();
-    void (async () => {
-      await pc.setLocalDescription(await pc.createOffer());
-      const sdp = pc.localDescription?.sdp ?? '';
-      this.opts.send({ t: 'sfu-publish', jsep: { type: 'offer', sdp } });
-    })().catch(() => undefined);
+    if (this.startedAt !== null) this.sfu.publish();
   }
 
   private leaveSfu(): void {
-    this.closeSfu();
+    this.sfu.close();
     this.mode = 'p2p';
     // Back to 1:1: the offerer connects to whoever is still here.
     if (this.offerer) {
@@ -584,22 +531,11 @@ export class Call {
     }
   }
 
-  private closeSfu(): void {
-    this.publisher?.pc.close();
-    this.publisher = null;
-    for (const s of this.subs.values()) s.pc.close();
-    this.subs.clear();
-  }
-
   // ---- telemetry ----
 
   /** The connections that receive the other side's media (and the publisher, for its round trip). */
   private receiving(): RTCPeerConnection[] {
-    return this.mode === 'p2p'
-      ? this.p2p
-        ? [this.p2p.pc]
-        : []
-      : [...[...this.subs.values()].map((s) => s.pc), ...(this.publisher ? [this.publisher.pc] : [])];
+    return this.mode === 'p2p' ? (this.p2p ? [this.p2p.pc] : []) : this.sfu.connections();
   }
 
   private async snapshot() {

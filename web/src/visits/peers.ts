@@ -1,3 +1,5 @@
+import type { IceCandidate } from '../../../server/src/modules/visits/live/protocol.js';
+
 /**
  * `window.__openvisitPeers`: every RTCPeerConnection the visit pages create, in order. It holds
  * nothing the page does not already have (the connections are the page's own), exposes no API, and
@@ -18,4 +20,11 @@ export function newPeerConnection(config: RTCConfiguration): RTCPeerConnection {
   const open = list.filter((p) => p.connectionState !== 'closed');
   list.splice(0, list.length, ...open, pc);
   return pc;
+}
+
+/** A local ICE candidate as the visit socket carries it (null: gathering is complete). */
+export function candidateJson(c: RTCIceCandidate | null): IceCandidate | null {
+  if (!c) return null;
+  const j = c.toJSON();
+  return { candidate: j.candidate ?? '', sdpMid: j.sdpMid ?? null, sdpMLineIndex: j.sdpMLineIndex ?? null };
 }
